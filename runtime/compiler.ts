@@ -1,0 +1,893 @@
+// AST to instructions. Each function body becomes a flat instruction array
+// over registers (see instr.ts). The rule that shapes everything here: an
+// expression that cannot suspend (no wat call, no higher-order or blocking
+// primitive, no `try`) compiles to one JS closure; anything else is split
+// into instructions so that the VM, not the JS stack, holds the wat frames.
+
+import { Ast, showAst } from './ast';
+import { showValue } from './show';
+import { WatStartupError, WatRuntimeError, typeMismatch } from './errors';
+import { FnProto, Instr, Matcher, Op, Operand } from './instr';
+import { prim, PrimSpec, primNames } from './primitives/registry';
+import { Loc } from './source';
+import { parseType, TypeExpr, UNIT_TYPE } from './types';
+import { valueEquals } from './equality';
+import {
+  Closure, EnumDef, EnumValue, Err, F64, Keyword, NativeFn, NONE, Ok, Some, StructDef, StructValue, Tuple, UNIT, Value, typeName,
+} from './values';
+import { FnCell, World } from './world';
+import type { Thread } from './thread';
+import { suggest } from './suggest';
+import { valueToAst } from './reflect';
+
+// ─── scopes ──────────────────────────────────────────────────────────────
+
+interface Binding {
+  readonly name: string;
+  readonly scopes: readonly number[];
+  readonly reg: number;
+  readonly next: Binding | null;
+}
+type Scope = Binding | null;
+
+function bind(scope: Scope, sym: Ast, reg: number): Scope {
+  return { name: sym.text, scopes: sym.scopes, reg, next: scope };
+}
+
+function subset(a: readonly number[], b: readonly number[]): boolean {
+  for (const x of a) if (!b.includes(x)) return false;
+  return true;
+}
+
+class FnCtx {
+  readonly code: Instr[] = [];
+  nregs: number;
+  readonly captures: { outer: number; inner: number }[] = [];
+  constructor(
+    readonly world: World,
+    readonly proto: FnProto,
+    readonly parent: FnCtx | null,
+    readonly parentScope: Scope,
+  ) {
+    this.nregs = proto.arity;
+  }
+  reg(): number {
+    return this.nregs++;
+  }
+  emit(ins: Instr): number {
+    this.code.push(ins);
+    return this.code.length - 1;
+  }
+  resolve(sym: Ast, scope: Scope): number {
+    for (let b = scope; b; b = b.next) {
+      if (b.name === sym.text && subset(b.scopes, sym.scopes)) return b.reg;
+    }
+    if (!this.parent) return -1;
+    const outer = this.parent.resolve(sym, this.parentScope);
+    if (outer < 0) return -1;
+    const known = this.captures.find((c) => c.outer === outer);
+    if (known) return known.inner;
+    const inner = this.reg();
+    this.captures.push({ outer, inner });
+    return inner;
+  }
+}
+
+const TAIL = -2;
+
+function fail(msg: string, at: Loc, hint: string | null = null): never {
+  throw new WatStartupError('resolve', msg, at, hint);
+}
+
+/** Attach the wat location to an error thrown inside a primitive. */
+export function locate(e: unknown, loc: Loc): unknown {
+  if (e instanceof WatRuntimeError) {
+    if (!e.loc) e.loc = loc;
+    return e;
+  }
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    const err = new WatRuntimeError('value nested too deeply to process (JS stack exhausted in a primitive)');
+    err.loc = loc;
+    return err;
+  }
+  if (e instanceof WatStartupError) return e;
+  const err = new WatRuntimeError(`internal error in a primitive: ${e instanceof Error ? e.message : String(e)}`);
+  err.loc = loc;
+  return err;
+}
+
+// ─── signatures ──────────────────────────────────────────────────────────
+
+export interface ParsedSig {
+  readonly name: string;
+  readonly nameNode: Ast;
+  readonly params: { readonly sym: Ast; readonly type: TypeExpr }[];
+  readonly ret: TypeExpr;
+}
+
+/** Parse `(:name (p :T) ... -> :R)` (define) or `((p :T) ... -> :R)` (lambda, name = null). */
+export function parseSignature(sig: Ast, named: boolean, what: string): ParsedSig {
+  if (!sig.isList()) fail(`${what}: the signature must be a list`, sig.loc, 'write (:my::name (x :i64) -> :i64)');
+  const items = sig.items;
+  let i = 0;
+  let name = '<lambda>';
+  let nameNode = sig;
+  if (named) {
+    nameNode = items[0];
+    if (!nameNode || !nameNode.isKeyword()) fail(`${what}: the name must be a keyword path`, (nameNode ?? sig).loc, 'write (:my::name (x :i64) -> :i64)');
+    // `:wat::test::assert-eq<T>` declares type parameters; the name is the path.
+    name = nameNode.text.replace(/<.*>$/, '');
+    i = 1;
+  }
+  const params: { sym: Ast; type: TypeExpr }[] = [];
+  let ret: TypeExpr | null = null;
+  for (; i < items.length; i++) {
+    const it = items[i];
+    if (it.isSymbol('->')) {
+      const r = items[i + 1];
+      if (!r || !r.isKeyword()) fail(`${what} ${name}: expected a return type after ->`, it.loc, 'write -> :() for no value');
+      ret = typeOf(r);
+      if (i + 2 !== items.length) fail(`${what} ${name}: nothing may follow the return type`, items[i + 2].loc);
+      break;
+    }
+    if (!it.isList() || it.items.length !== 2 || !it.items[0].isSymbol() || !it.items[1].isKeyword()) {
+      fail(`${what} ${name}: each parameter is (name :Type)`, it.loc, 'for example (n :i64)');
+    }
+    params.push({ sym: it.items[0], type: typeOf(it.items[1]) });
+  }
+  if (!ret) fail(`${what} ${name}: missing the return type (-> :T)`, sig.loc, 'end the signature with -> :T; use -> :() for no value');
+  return { name, nameNode, params, ret };
+}
+
+export function typeOf(kw: Ast): TypeExpr {
+  try {
+    return parseType(kw.text);
+  } catch (e) {
+    return fail(`malformed type ${kw.text}: ${e}`, kw.loc);
+  }
+}
+
+// ─── entry points ────────────────────────────────────────────────────────
+
+/** Compile a define's body; returns the function value. */
+export function compileDefine(cell: FnCell, world: World): Closure {
+  const form = cell.define!;
+  const sig = parseSignature(form.items[1], true, 'define');
+  const proto = new FnProto(sig.name, sig.params.length, sig.params.map((p) => p.type), sig.ret, form.loc);
+  compileBody(proto, sig, form.items.slice(2), world, null, null, form.loc);
+  return new Closure(proto, []);
+}
+
+/** Compile a free-standing expression (eval-ast!, top-level checks) as a zero-argument function. */
+export function compileThunk(expr: Ast, world: World, name = '<eval>'): Closure {
+  const proto = new FnProto(name, 0, [], UNIT_TYPE, expr.loc);
+  compileBody(proto, { name, nameNode: expr, params: [], ret: UNIT_TYPE }, [expr], world, null, null, expr.loc);
+  return new Closure(proto, []);
+}
+
+function compileBody(
+  proto: FnProto, sig: ParsedSig, body: readonly Ast[], world: World, parent: FnCtx | null, parentScope: Scope, at: Loc,
+): FnCtx {
+  if (body.length === 0) fail(`${proto.name}: the body is empty`, at, 'give the function a body expression; use () for no value');
+  const ctx = new FnCtx(world, proto, parent, parentScope);
+  let scope: Scope = null;
+  sig.params.forEach((p, i) => {
+    scope = bind(scope, p.sym, i);
+  });
+  emitSeq(body, scope, ctx, TAIL);
+  proto.code = ctx.code;
+  proto.nregs = ctx.nregs;
+  proto.captureRegs = ctx.captures.map((c) => c.inner);
+  return ctx;
+}
+
+// ─── purity ──────────────────────────────────────────────────────────────
+
+const SPECIAL = new Set([
+  ':wat::core::if', ':wat::core::let', ':wat::core::let*', ':wat::core::match', ':wat::core::try', ':wat::core::lambda',
+  ':wat::core::and', ':wat::core::or', ':wat::core::quote', ':wat::core::forms', ':wat::core::struct-new', ':wat::core::define',
+  ':wat::core::defmacro', ':wat::core::quasiquote',
+]);
+
+const pureCache = new WeakMap<Ast, boolean>();
+
+/** Can this expression run to completion without the VM (no wat call, no suspension point)? */
+function isPure(node: Ast, world: World): boolean {
+  if (!node.isList() || node.items.length === 0) return true;
+  const cached = pureCache.get(node);
+  if (cached !== undefined) return cached;
+  const result = computePure(node, world);
+  pureCache.set(node, result);
+  return result;
+}
+
+function computePure(node: Ast, world: World): boolean {
+  const items = node.items;
+  const head = items[0];
+  const all = (xs: readonly Ast[]) => xs.every((x) => isPure(x, world));
+  if (head.kind === 'symbol') {
+    if (head.text === 'Some' || head.text === 'Ok' || head.text === 'Err') return all(items.slice(1));
+    return false; // calling a local function value
+  }
+  if (head.kind !== 'keyword') return false;
+  const name = head.text;
+  switch (name) {
+    case ':wat::core::try':
+      return false;
+    case ':wat::core::lambda':
+    case ':wat::core::quote':
+    case ':wat::core::forms':
+    case ':wat::core::quasiquote':
+      return true;
+    case ':wat::core::let':
+    case ':wat::core::let*': {
+      const bindings = items[1];
+      if (!bindings || !bindings.isList()) return true; // malformed: the compiler reports it
+      return bindings.items.every((b) => !b.isList() || b.items.length < 2 || isPure(b.items[1], world)) && all(items.slice(2));
+    }
+    case ':wat::core::match':
+      return isPure(items[1] ?? node, world) && items.slice(2).every((arm) => !arm.isList() || arm.items.length < 2 || all(arm.items.slice(1)));
+  }
+  if (SPECIAL.has(name)) return all(items.slice(1));
+  const p = prim(name);
+  if (p) return p.kind === 'pure' && all(items.slice(1 + (p.typeArgs ?? 0)));
+  const cell = world.fn(name);
+  if (cell) return cell.define === null && all(items.slice(1)); // synthesized methods run inline
+  return all(items.slice(1)); // enum constructors; unknown names fail in the compiler
+}
+
+// ─── emission (instructions) ─────────────────────────────────────────────
+
+function emitSeq(body: readonly Ast[], scope: Scope, ctx: FnCtx, dst: number): void {
+  for (let i = 0; i < body.length - 1; i++) emit(body[i], scope, ctx, ctx.reg());
+  emit(body[body.length - 1], scope, ctx, dst);
+}
+
+/** Put the value of `node` in register `dst`, or return it when dst is TAIL. */
+function emit(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
+  if (isPure(node, ctx.world)) {
+    const f = pureOp(node, scope, ctx);
+    ctx.emit(new Instr(dst === TAIL ? Op.Return : Op.Eval, node.loc, dst, f));
+    return;
+  }
+  const items = node.items;
+  const head = items[0];
+  if (head.kind === 'keyword') {
+    switch (head.text) {
+      case ':wat::core::if':
+        return emitIf(node, scope, ctx, dst);
+      case ':wat::core::let':
+      case ':wat::core::let*':
+        return emitLet(node, scope, ctx, dst);
+      case ':wat::core::match':
+        return emitMatch(node, scope, ctx, dst);
+      case ':wat::core::try': {
+        if (items.length !== 2) fail('try takes one expression: (:wat::core::try <result-expr>)', node.loc);
+        const f = operand(items[1], scope, ctx);
+        const r = dst === TAIL ? ctx.reg() : dst;
+        ctx.emit(new Instr(Op.Try, node.loc, r, f));
+        if (dst === TAIL) ctx.emit(new Instr(Op.Return, node.loc, -1, (regs) => regs[r]));
+        return;
+      }
+      case ':wat::core::and':
+      case ':wat::core::or':
+        return emitAndOr(node, scope, ctx, dst);
+    }
+    const p = prim(head.text);
+    if (p && p.kind !== 'pure') return emitSuspendingPrim(p, node, scope, ctx, dst);
+    const cell = ctx.world.fn(head.text);
+    if (cell && cell.define !== null) {
+      checkArity(cell.name, cell.sig.params.length, items.length - 1, node.loc);
+      const args = operands(items.slice(1), scope, ctx);
+      ctx.emit(new Instr(dst === TAIL ? Op.TailCall : Op.Call, node.loc, dst, null, args, -1, cell, null, null, null, null, cell.name));
+      return;
+    }
+    // a primitive or constructor with impure arguments: hoist them, then run inline
+    const f = pureOp(node, scope, ctx, true);
+    ctx.emit(new Instr(dst === TAIL ? Op.Return : Op.Eval, node.loc, dst, f));
+    return;
+  }
+  if (head.kind === 'symbol' && (head.text === 'Some' || head.text === 'Ok' || head.text === 'Err')) {
+    const f = pureOp(node, scope, ctx, true);
+    ctx.emit(new Instr(dst === TAIL ? Op.Return : Op.Eval, node.loc, dst, f));
+    return;
+  }
+  // a call through a function value: a local, or any expression
+  const callee = head.kind === 'symbol' ? localOp(head, scope, ctx) : operand(head, scope, ctx);
+  const args = operands(items.slice(1), scope, ctx);
+  const name = head.kind === 'symbol' ? head.text : '<fn>';
+  ctx.emit(new Instr(dst === TAIL ? Op.TailCall : Op.Call, node.loc, dst, callee, args, -1, null, null, null, null, null, name));
+}
+
+function emitSuspendingPrim(p: PrimSpec, node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
+  const argNodes = node.items.slice(1 + skipTypeArgs(p, node));
+  checkArity(p.name, p.min === p.max ? p.min : `${p.min}..${p.max === Infinity ? 'n' : p.max}`, argNodes.length, node.loc, p.min, p.max);
+  // Blocking primitives re-run when their thread wakes, so their arguments
+  // must already sit in registers: re-evaluating them could repeat effects.
+  const args = p.kind === 'block' ? argNodes.map((a) => hoist(a, scope, ctx)) : operands(argNodes, scope, ctx);
+  const r = dst === TAIL ? ctx.reg() : dst;
+  const ins = new Instr(p.kind === 'hof' ? Op.Hof : Op.Block, node.loc, r, null, args);
+  ins.name = p.name;
+  if (p.kind === 'hof') ins.hof = p.hof!;
+  else ins.block = p.block!;
+  ctx.emit(ins);
+  if (dst === TAIL) ctx.emit(new Instr(Op.Return, node.loc, -1, (regs) => regs[r]));
+}
+
+function emitIf(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
+  const { cond, then, els } = ifParts(node);
+  const c = operand(cond, scope, ctx);
+  const jf = ctx.emit(new Instr(Op.JumpIfFalse, node.loc, -1, boolCheck(c, cond.loc)));
+  const r = dst === TAIL ? TAIL : dst;
+  emit(then, scope, ctx, r);
+  let jend = -1;
+  if (dst !== TAIL) jend = ctx.emit(new Instr(Op.Jump, node.loc));
+  ctx.code[jf].target = ctx.code.length;
+  emit(els, scope, ctx, r);
+  if (jend >= 0) ctx.code[jend].target = ctx.code.length;
+}
+
+function emitAndOr(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
+  const isAnd = node.head() === ':wat::core::and';
+  const r = dst === TAIL ? ctx.reg() : dst;
+  const jumps: number[] = [];
+  const parts = node.items.slice(1);
+  if (parts.length === 0) {
+    ctx.emit(new Instr(Op.Eval, node.loc, r, () => isAnd));
+  }
+  parts.forEach((part, i) => {
+    emit(part, scope, ctx, r);
+    if (i < parts.length - 1) {
+      // and: stop at the first false; or: stop at the first true
+      const test: Operand = isAnd ? (regs) => regs[r] : (regs) => !regs[r];
+      jumps.push(ctx.emit(new Instr(Op.JumpIfFalse, part.loc, -1, test)));
+    }
+  });
+  for (const j of jumps) ctx.code[j].target = ctx.code.length;
+  if (dst === TAIL) ctx.emit(new Instr(Op.Return, node.loc, -1, (regs) => regs[r]));
+}
+
+function emitLet(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
+  const { bindings, body } = letParts(node);
+  const sequential = node.head() === ':wat::core::let*';
+  let inner = scope;
+  const pending: { pattern: Ast; reg: number }[] = [];
+  for (const b of bindings) {
+    const reg = ctx.reg();
+    emit(b.rhs, sequential ? inner : scope, ctx, reg);
+    if (sequential) inner = bindPattern(b.pattern, reg, inner, ctx);
+    else pending.push({ pattern: b.pattern, reg });
+  }
+  for (const p of pending) inner = bindPattern(p.pattern, p.reg, inner, ctx);
+  emitSeq(body, inner, ctx, dst);
+}
+
+/** Bind a let pattern to the value in `reg`; destructuring emits a checked match. */
+function bindPattern(pattern: Ast, reg: number, scope: Scope, ctx: FnCtx): Scope {
+  if (pattern.kind === 'symbol') return bind(scope, pattern, reg);
+  const { matcher, scope: s } = compilePattern(pattern, scope, ctx);
+  const loc = pattern.loc;
+  ctx.emit(new Instr(Op.Eval, loc, ctx.reg(), (r) => {
+    if (!matcher(r[reg], r)) throw new WatRuntimeError(`let: the value ${typeName(r[reg])} does not fit the pattern ${showPattern(pattern)}`);
+    return UNIT;
+  }));
+  return s;
+}
+
+function emitMatch(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
+  const { scrutinee, arms } = matchParts(node);
+  const s = operand(scrutinee, scope, ctx);
+  const compiled = arms.map((arm) => compilePattern(arm.pattern, scope, ctx));
+  const ins = new Instr(Op.Match, node.loc, -1, s);
+  ins.matchers = compiled.map((c) => c.matcher);
+  ins.targets = [];
+  ctx.emit(ins);
+  const ends: number[] = [];
+  arms.forEach((arm, i) => {
+    ins.targets!.push(ctx.code.length);
+    emitSeq(arm.body, compiled[i].scope, ctx, dst);
+    if (dst !== TAIL) ends.push(ctx.emit(new Instr(Op.Jump, arm.pattern.loc)));
+  });
+  for (const j of ends) ctx.code[j].target = ctx.code.length;
+}
+
+function operand(node: Ast, scope: Scope, ctx: FnCtx): Operand {
+  if (isPure(node, ctx.world)) return pureOp(node, scope, ctx);
+  return hoist(node, scope, ctx);
+}
+
+function hoist(node: Ast, scope: Scope, ctx: FnCtx): Operand {
+  const r = ctx.reg();
+  emit(node, scope, ctx, r);
+  return (regs) => regs[r];
+}
+
+/** Operands evaluated left to right: everything up to the last suspending one is hoisted, in order. */
+function operands(nodes: readonly Ast[], scope: Scope, ctx: FnCtx): Operand[] {
+  let last = -1;
+  nodes.forEach((n, i) => {
+    if (!isPure(n, ctx.world)) last = i;
+  });
+  return nodes.map((n, i) => (i <= last ? hoist(n, scope, ctx) : pureOp(n, scope, ctx)));
+}
+
+// ─── pure operands (closures) ────────────────────────────────────────────
+
+/**
+ * Compile an expression with no suspension point into one closure. With
+ * `hoistArgs`, the node itself is a call whose arguments may suspend: they
+ * are emitted first and the closure reads them from registers.
+ */
+function pureOp(node: Ast, scope: Scope, ctx: FnCtx, hoistArgs = false): Operand {
+  const args = (nodes: readonly Ast[]) => (hoistArgs ? operands(nodes, scope, ctx) : nodes.map((n) => pureOp(n, scope, ctx)));
+  switch (node.kind) {
+    case 'int':
+    case 'string':
+    case 'bool': {
+      const v = node.value as Value;
+      return () => v;
+    }
+    case 'float': {
+      const v = new F64(node.value as number);
+      return () => v;
+    }
+    case 'symbol':
+      return localOp(node, scope, ctx);
+    case 'keyword':
+      return keywordOp(node, ctx);
+  }
+  const items = node.items;
+  if (items.length === 0) return () => UNIT;
+  const head = items[0];
+  if (head.kind === 'symbol') {
+    const ctor = head.text === 'Some' ? Some : head.text === 'Ok' ? Ok : head.text === 'Err' ? Err : null;
+    if (!ctor) return fail(`internal: call through ${head.text} is not pure`, node.loc);
+    if (items.length !== 2) fail(`${head.text} takes exactly one value`, node.loc);
+    const [a] = args(items.slice(1));
+    return (r, t) => new ctor(a(r, t));
+  }
+  if (head.kind !== 'keyword') return fail('internal: impure call compiled as pure', node.loc);
+  const name = head.text;
+  switch (name) {
+    case ':wat::core::if': {
+      const { cond, then, els } = ifParts(node);
+      const c = boolCheck(pureOp(cond, scope, ctx), cond.loc);
+      const a = pureOp(then, scope, ctx);
+      const b = pureOp(els, scope, ctx);
+      return (r, t) => (c(r, t) ? a(r, t) : b(r, t));
+    }
+    case ':wat::core::and':
+    case ':wat::core::or': {
+      const parts = items.slice(1).map((n) => boolCheck(pureOp(n, scope, ctx), n.loc));
+      return name === ':wat::core::and'
+        ? (r, t) => parts.every((p) => p(r, t))
+        : (r, t) => parts.some((p) => p(r, t));
+    }
+    case ':wat::core::let':
+    case ':wat::core::let*': {
+      const { bindings, body } = letParts(node);
+      const seq = name === ':wat::core::let*';
+      let inner = scope;
+      const steps: { f: Operand; reg: number; check: Matcher | null; pattern: Ast }[] = [];
+      const later: { pattern: Ast; reg: number; idx: number }[] = [];
+      bindings.forEach((b, idx) => {
+        const reg = ctx.reg();
+        const f = pureOp(b.rhs, seq ? inner : scope, ctx);
+        steps.push({ f, reg, check: null, pattern: b.pattern });
+        if (seq) inner = pureBind(b.pattern, reg, inner, steps[idx], ctx);
+        else later.push({ pattern: b.pattern, reg, idx });
+      });
+      for (const l of later) inner = pureBind(l.pattern, l.reg, inner, steps[l.idx], ctx);
+      const bodyOps = body.map((n) => pureOp(n, inner, ctx));
+      return (r, t) => {
+        for (const s of steps) {
+          r[s.reg] = s.f(r, t);
+          if (s.check && !s.check(r[s.reg], r)) {
+            throw new WatRuntimeError(`let: the value ${typeName(r[s.reg])} does not fit the pattern ${showPattern(s.pattern)}`);
+          }
+        }
+        let v: Value = UNIT;
+        for (const b of bodyOps) v = b(r, t);
+        return v;
+      };
+    }
+    case ':wat::core::match': {
+      const { scrutinee, arms } = matchParts(node);
+      const s = pureOp(scrutinee, scope, ctx);
+      const compiled = arms.map((arm) => {
+        const { matcher, scope: sc } = compilePattern(arm.pattern, scope, ctx);
+        const body = arm.body.map((n) => pureOp(n, sc, ctx));
+        return { matcher, body };
+      });
+      const loc = node.loc;
+      return (r, t) => {
+        const v = s(r, t);
+        for (const arm of compiled) {
+          if (arm.matcher(v, r)) {
+            let out: Value = UNIT;
+            for (const b of arm.body) out = b(r, t);
+            return out;
+          }
+        }
+        throw noArm(v, loc);
+      };
+    }
+    case ':wat::core::lambda':
+      return lambdaOp(node, scope, ctx);
+    case ':wat::core::quote': {
+      if (items.length !== 2) fail('quote takes exactly one form', node.loc);
+      const q = items[1];
+      return () => q;
+    }
+    case ':wat::core::forms': {
+      const fs = items.slice(1);
+      return () => fs;
+    }
+    case ':wat::core::struct-new':
+      return structNewOp(node, args, ctx);
+    case ':wat::core::define':
+      return fail('define is a top-level form; it cannot appear inside an expression', node.loc,
+        'move the define to the top level of the file, or use a lambda here');
+    case ':wat::core::defmacro':
+      return fail('defmacro is a top-level form; it cannot appear inside an expression', node.loc);
+    case ':wat::core::quasiquote':
+      return quasiOp(node, scope, ctx);
+  }
+  const p = prim(name);
+  if (p) {
+    const skip = skipTypeArgs(p, node);
+    const argNodes = items.slice(1 + skip);
+    checkArity(name, p.min === p.max ? p.min : `${p.min}..${p.max === Infinity ? 'n' : p.max}`, argNodes.length, node.loc, p.min, p.max);
+    return primOp(p, args(argNodes), node.loc);
+  }
+  const cell = ctx.world.fn(name);
+  if (cell) {
+    // synthesized (native) functions: struct constructors and accessors
+    checkArity(name, cell.sig.params.length, items.length - 1, node.loc);
+    const fn = cell.value as NativeFn;
+    const a = args(items.slice(1));
+    const loc = node.loc;
+    return (r, t) => {
+      try {
+        return fn.call(a.map((x) => x(r, t)), t);
+      } catch (e) {
+        throw locate(e, loc);
+      }
+    };
+  }
+  const variant = enumVariant(name, ctx.world);
+  if (variant) {
+    const { def, index } = variant;
+    const v = def.variants[index];
+    if (!v.fields) fail(`${name} is a unit variant: use it without parentheses`, node.loc, `write ${name}`);
+    checkArity(name, v.fields.length, items.length - 1, node.loc);
+    const a = args(items.slice(1));
+    return (r, t) => new EnumValue(def, v.name, a.map((x) => x(r, t)));
+  }
+  return unknownName(head, ctx);
+}
+
+function pureBind(pattern: Ast, reg: number, scope: Scope, step: { check: Matcher | null }, ctx: FnCtx): Scope {
+  if (pattern.kind === 'symbol') return bind(scope, pattern, reg);
+  const { matcher, scope: s } = compilePattern(pattern, scope, ctx);
+  step.check = matcher;
+  return s;
+}
+
+function localOp(sym: Ast, scope: Scope, ctx: FnCtx): Operand {
+  const reg = ctx.resolve(sym, scope);
+  if (reg < 0) {
+    const names: string[] = [];
+    let hygienic = false;
+    for (let b = scope; b; b = b.next) {
+      names.push(b.name);
+      if (b.name === sym.text) hygienic = true;
+    }
+    const close = suggest(sym.text, names);
+    fail(`unbound name ${sym.text}`, sym.loc, hygienic
+      ? `${sym.text} here is bound only by a macro's template; macro-introduced names are hygienic and invisible to the code you pass in — bind your own ${sym.text}, or pass it to the macro`
+      : close ? `did you mean ${close}?` : 'bind it with let* or take it as a parameter; functions are called by keyword path (:my::fn)');
+  }
+  return (r) => r[reg];
+}
+
+function keywordOp(node: Ast, ctx: FnCtx): Operand {
+  const name = node.text;
+  if (name === ':None') return () => NONE;
+  const cell = ctx.world.fn(name);
+  if (cell) {
+    // names are values: a define passed by its keyword path
+    return () => {
+      if (!cell.value) throw new WatRuntimeError(`${name} is not compiled yet`);
+      return cell.value;
+    };
+  }
+  const variant = enumVariant(name, ctx.world);
+  if (variant && !variant.def.variants[variant.index].fields) {
+    const v = new EnumValue(variant.def, variant.def.variants[variant.index].name, []);
+    return () => v;
+  }
+  const p = prim(name);
+  if (p && p.kind === 'pure') {
+    const fn = new NativeFn(name, p.min === p.max ? p.min : null, (args, t) => callPrim(p, args, t as Thread));
+    return () => fn;
+  }
+  const k = Keyword.of(name);
+  return () => k;
+}
+
+function callPrim(p: PrimSpec, args: Value[], t: Thread): Value {
+  if (args.length < p.min || args.length > p.max) throw new WatRuntimeError(`${p.name}: expected ${p.min} argument(s), got ${args.length}`, 'arity-mismatch');
+  return p.impl!(args, t);
+}
+
+function primOp(p: PrimSpec, a: Operand[], loc: Loc): Operand {
+  if (a.length === 2 && p.impl2) {
+    const f = p.impl2;
+    const [x, y] = a;
+    return (r, t) => {
+      try {
+        return f(x(r, t), y(r, t), t);
+      } catch (e) {
+        throw locate(e, loc);
+      }
+    };
+  }
+  if (a.length === 1 && p.impl1) {
+    const f = p.impl1;
+    const [x] = a;
+    return (r, t) => {
+      try {
+        return f(x(r, t), t);
+      } catch (e) {
+        throw locate(e, loc);
+      }
+    };
+  }
+  const f = p.impl!;
+  return (r, t) => {
+    try {
+      const vals = new Array<Value>(a.length);
+      for (let i = 0; i < a.length; i++) vals[i] = a[i](r, t);
+      return f(vals, t);
+    } catch (e) {
+      throw locate(e, loc);
+    }
+  };
+}
+
+function lambdaOp(node: Ast, scope: Scope, ctx: FnCtx): Operand {
+  const items = node.items;
+  if (items.length < 3) fail('lambda needs a signature and a body: (:wat::core::lambda ((x :i64) -> :i64) body)', node.loc);
+  const sig = parseSignature(items[1], false, 'lambda');
+  const proto = new FnProto('<lambda>', sig.params.length, sig.params.map((p) => p.type), sig.ret, node.loc);
+  const inner = compileBody(proto, sig, items.slice(2), ctx.world, ctx, scope, node.loc);
+  // closures capture only what they use: the registers the body resolved outward
+  const outer = inner.captures.map((c) => c.outer);
+  if (outer.length === 0) {
+    const fn = new Closure(proto, []);
+    return () => fn;
+  }
+  return (r) => new Closure(proto, outer.map((i) => r[i]));
+}
+
+function structNewOp(node: Ast, args: (nodes: readonly Ast[]) => Operand[], ctx: FnCtx): Operand {
+  const items = node.items;
+  const t = items[1];
+  if (!t || !t.isKeyword()) fail('struct-new needs the struct type first: (:wat::core::struct-new :my::Type field...)', node.loc);
+  const def = ctx.world.type(t.text);
+  if (!def || def.kind !== 'struct') {
+    const close = suggest(t.text, structNames(ctx.world));
+    return fail(`struct-new: ${t.text} is not a struct type`, t.loc, close ? `did you mean ${close}?` : 'declare it with :wat::core::struct');
+  }
+  checkArity(`struct-new ${def.name}`, def.fields.length, items.length - 2, node.loc);
+  const a = args(items.slice(2));
+  return (r, tt) => new StructValue(def, a.map((x) => x(r, tt)));
+}
+
+function structNames(world: World): string[] {
+  const out: string[] = [];
+  for (let w: World | null = world; w; w = w.parent) for (const [k, v] of w.types) if (v.kind === 'struct') out.push(k);
+  return out;
+}
+
+/** Runtime quasiquote outside a macro template: builds AST, splicing values in. */
+function quasiOp(node: Ast, scope: Scope, ctx: FnCtx): Operand {
+  if (node.items.length !== 2) fail('quasiquote takes one form', node.loc);
+  const build = (t: Ast, level: number): ((r: Value[], th: Thread) => Ast | Ast[]) => {
+    if (!t.isList()) return () => t;
+    const h = t.head();
+    if (h === ':wat::core::unquote' && t.items.length === 2 && level === 1) {
+      const f = pureOp(t.items[1], scope, ctx);
+      return (r, th) => valueToAst(f(r, th), t.loc);
+    }
+    const kids = t.items.map((k) => {
+      if (k.head() === ':wat::core::unquote-splicing' && k.items.length === 2 && level === 1) {
+        const f = pureOp(k.items[1], scope, ctx);
+        return { splice: true, f: (r: Value[], th: Thread) => {
+          const v = f(r, th);
+          if (!Array.isArray(v)) throw typeMismatch(':wat::core::unquote-splicing', 'Vec', typeName(v));
+          return (v as Value[]).map((x) => valueToAst(x, k.loc));
+        } };
+      }
+      const lvl = h === ':wat::core::quasiquote' ? level + 1 : h === ':wat::core::unquote' ? level - 1 : level;
+      return { splice: false, f: build(k, lvl) };
+    });
+    return (r, th) => {
+      const out: Ast[] = [];
+      for (const k of kids) {
+        const v = k.f(r, th);
+        if (k.splice) out.push(...(v as Ast[]));
+        else out.push(v as Ast);
+      }
+      return Ast.list(out, t.loc);
+    };
+  };
+  const b = build(node.items[1], 1);
+  return (r, t) => b(r, t) as Ast;
+}
+
+// ─── patterns ────────────────────────────────────────────────────────────
+
+/** Compile a match/let pattern into a matcher that binds into registers. */
+function compilePattern(pat: Ast, scope: Scope, ctx: FnCtx): { matcher: Matcher; scope: Scope } {
+  switch (pat.kind) {
+    case 'symbol': {
+      if (pat.text === '_') return { matcher: () => true, scope };
+      const reg = ctx.reg();
+      return { matcher: (v, r) => ((r[reg] = v), true), scope: bind(scope, pat, reg) };
+    }
+    case 'keyword': {
+      if (pat.text === ':None') return { matcher: (v) => v === NONE, scope };
+      const variant = enumVariant(pat.text, ctx.world);
+      if (variant) {
+        const vname = variant.def.variants[variant.index].name;
+        const dname = variant.def.name;
+        return { matcher: (v) => v instanceof EnumValue && v.def.name === dname && v.variant === vname, scope };
+      }
+      return fail(`unknown pattern ${pat.text}`, pat.loc, 'patterns are :None, (Some x), (Ok x), (Err e), enum variants, tuples (a b), literals and _');
+    }
+    case 'int':
+    case 'string':
+    case 'bool':
+    case 'float': {
+      const lit = pat.kind === 'float' ? new F64(pat.value as number) : (pat.value as Value);
+      return { matcher: (v) => valueEquals(v, lit), scope };
+    }
+  }
+  const items = pat.items;
+  const head = items[0];
+  const sub = (ps: readonly Ast[], s: Scope) => {
+    const ms: Matcher[] = [];
+    for (const p of ps) {
+      const c = compilePattern(p, s, ctx);
+      ms.push(c.matcher);
+      s = c.scope;
+    }
+    return { ms, s };
+  };
+  if (head && head.kind === 'symbol' && (head.text === 'Some' || head.text === 'Ok' || head.text === 'Err')) {
+    if (items.length !== 2) fail(`(${head.text} pattern) takes exactly one sub-pattern`, pat.loc);
+    const { ms, s } = sub(items.slice(1), scope);
+    const m = ms[0];
+    const cls = head.text === 'Some' ? Some : head.text === 'Ok' ? Ok : Err;
+    return { matcher: (v, r) => v instanceof cls && m((v as Some).value, r), scope: s };
+  }
+  if (head && head.kind === 'keyword') {
+    const variant = enumVariant(head.text, ctx.world);
+    if (!variant) fail(`unknown variant ${head.text} in pattern`, head.loc);
+    const def = variant!.def;
+    const vdef = def.variants[variant!.index];
+    if (!vdef.fields || vdef.fields.length !== items.length - 1) {
+      fail(`pattern for ${head.text} needs ${vdef.fields?.length ?? 0} sub-pattern(s)`, pat.loc);
+    }
+    const { ms, s } = sub(items.slice(1), scope);
+    return {
+      matcher: (v, r) => v instanceof EnumValue && v.def.name === def.name && v.variant === vdef.name && ms.every((m, i) => m(v.fields[i], r)),
+      scope: s,
+    };
+  }
+  // a tuple pattern
+  const { ms, s } = sub(items, scope);
+  const n = ms.length;
+  return {
+    matcher: (v, r) => {
+      const xs = v instanceof Tuple ? v.items : Array.isArray(v) ? (v as Value[]) : null;
+      return xs !== null && xs.length === n && ms.every((m, i) => m(xs[i], r));
+    },
+    scope: s,
+  };
+}
+
+function showPattern(p: Ast): string {
+  return showAst(p);
+}
+
+function noArm(v: Value, loc: Loc): WatRuntimeError {
+  const e = new WatRuntimeError(`match: no arm matches the ${typeName(v)} value ${showValue(v)}`, 'pattern-match-failed');
+  e.loc = loc;
+  return e;
+}
+
+// ─── form shapes ─────────────────────────────────────────────────────────
+
+function ifParts(node: Ast): { cond: Ast; then: Ast; els: Ast } {
+  const it = node.items;
+  if (it.length === 6 && it[2].isSymbol('->') && it[3].isKeyword()) return { cond: it[1], then: it[4], els: it[5] };
+  if (it.length === 4) {
+    return fail('if needs its result type: (:wat::core::if cond -> :T then else)', node.loc, 'add -> :T after the condition');
+  }
+  return fail(`malformed if: expected (:wat::core::if cond -> :T then else), got ${it.length - 1} element(s)`, node.loc);
+}
+
+function letParts(node: Ast): { bindings: { pattern: Ast; rhs: Ast }[]; body: readonly Ast[] } {
+  const it = node.items;
+  const what = node.head();
+  if (it.length < 3 || !it[1].isList()) {
+    fail(`${what} needs a binding list and a body: (${what} (((x :i64) 1)) body)`, node.loc);
+  }
+  const bindings = it[1].items.map((b) => {
+    if (!b.isList() || b.items.length !== 2) fail(`${what}: each binding is ((name :Type) expr)`, b.loc, 'for example ((x :i64) 42)');
+    const [lhs, rhs] = b.items;
+    if (lhs.kind === 'symbol') return { pattern: lhs, rhs };
+    if (!lhs.isList() || lhs.items.length === 0) fail(`${what}: a binding's left side is (name :Type) or a tuple pattern (a b)`, lhs.loc);
+    // ((name :Type) rhs): a typed name; ((a b) rhs): destructure a tuple
+    if (lhs.items.length === 2 && lhs.items[0].kind === 'symbol' && lhs.items[1].isKeyword()) return { pattern: lhs.items[0], rhs };
+    return { pattern: lhs, rhs };
+  });
+  return { bindings, body: it.slice(2) };
+}
+
+function matchParts(node: Ast): { scrutinee: Ast; arms: { pattern: Ast; body: readonly Ast[] }[] } {
+  const it = node.items;
+  if (it.length < 4 || !it[2].isSymbol('->') || !it[3].isKeyword()) {
+    fail('match needs its result type: (:wat::core::match value -> :T arm...)', node.loc, 'add -> :T after the value being matched');
+  }
+  const arms = it.slice(4).map((arm) => {
+    if (!arm.isList() || arm.items.length < 2) fail('each match arm is (pattern body)', arm.loc);
+    return { pattern: arm.items[0], body: arm.items.slice(1) };
+  });
+  if (arms.length === 0) fail('match needs at least one arm', node.loc);
+  return { scrutinee: it[1], arms };
+}
+
+function skipTypeArgs(p: PrimSpec, node: Ast): number {
+  const n = p.typeArgs ?? 0;
+  for (let i = 1; i <= n; i++) {
+    const a = node.items[i];
+    if (!a || !a.isKeyword()) fail(`${p.name} takes a type first, e.g. (${p.name} :i64 ...)`, (a ?? node).loc);
+  }
+  return n;
+}
+
+function checkArity(name: string, expected: number | string, got: number, at: Loc, min?: number, max?: number): void {
+  const ok = typeof expected === 'number' ? got === expected : got >= (min ?? 0) && got <= (max ?? Infinity);
+  if (!ok) fail(`${name} expects ${expected} argument(s), got ${got}`, at);
+}
+
+function boolCheck(f: Operand, loc: Loc): Operand {
+  return (r, t) => {
+    const v = f(r, t);
+    if (v === true || v === false) return v;
+    const e = new WatRuntimeError(`condition must be a bool, got ${typeName(v)}`, 'bad-condition');
+    e.loc = loc;
+    throw e;
+  };
+}
+
+export function enumVariant(path: string, world: World): { def: EnumDef; index: number } | null {
+  const cut = path.lastIndexOf('::');
+  if (cut <= 0) return null;
+  const def = world.type(path.slice(0, cut));
+  if (!def || def.kind !== 'enum') return null;
+  const index = def.variants.findIndex((v) => v.name === path.slice(cut + 2));
+  return index < 0 ? null : { def, index };
+}
+
+function unknownName(head: Ast, ctx: FnCtx): never {
+  const candidates = [...ctx.world.allFnNames(), ...primNames(), ...SPECIAL];
+  const close = suggest(head.text, candidates);
+  return fail(`unknown function ${head.text}`, head.loc, close ? `did you mean ${close}?` : 'define it with :wat::core::define, or load! the file that does');
+}
+
+export type { StructDef };

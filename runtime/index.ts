@@ -1,0 +1,161 @@
+// The runtime's face to the runner: load a test file once (in the parent),
+// list its tests, and run one test (in a forked child) to a coded outcome.
+
+import * as fs from 'fs';
+import { WatStartupError, WatRuntimeError } from './errors';
+import { FsLoader } from './loader';
+import { Scheduler } from './scheduler';
+import { startupFromSource } from './startup';
+import { stdlibWorld } from './stdlib';
+import { failureCause, failureFromError, optString, userLocation } from './failure';
+import { Loc } from './source';
+import { showType } from './types';
+import { NONE, Some, StructValue, Value } from './values';
+import { World } from './world';
+
+export { WatStartupError } from './errors';
+export type { Loc as SourceLocation } from './source';
+
+export interface TestCase {
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+export interface LoadedFile {
+  readonly file: string;
+  readonly tests: TestCase[];
+  readonly world: World;
+}
+
+export type FailureCauseName = 'assertion' | 'panic' | 'runtime-error' | 'startup' | 'main-signature';
+
+export interface TestRecord {
+  status: 'passed' | 'failed';
+  cause: null | FailureCauseName;
+  failure: null | {
+    message: string;
+    actual: string | null;
+    expected: string | null;
+    location: Loc | null;
+    frames: { name: string; file: string; line: number; col: number }[];
+  };
+}
+
+export interface ChildOutcome {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  record: TestRecord;
+}
+
+export const EXIT = { SUCCESS: 0, RUNTIME_ERROR: 1, PANIC: 2, STARTUP_ERROR: 3, MAIN_SIGNATURE: 4 } as const;
+
+const EXIT_OF_CAUSE: Record<FailureCauseName, number> = {
+  assertion: EXIT.PANIC,
+  panic: EXIT.PANIC,
+  'runtime-error': EXIT.RUNTIME_ERROR,
+  startup: EXIT.STARTUP_ERROR,
+  'main-signature': EXIT.MAIN_SIGNATURE,
+};
+
+const RUN_RESULT_TYPE = ':wat::kernel::RunResult';
+
+/** Build the stdlib world now (the runner does this in the parent, before any fork). */
+export function warmUp(): void {
+  stdlibWorld();
+}
+
+/** Parse, expand, resolve and freeze one test file. Throws WatStartupError with file:line:col. */
+export function loadTestFile(absPath: string): LoadedFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(absPath, 'utf8');
+  } catch (e) {
+    throw new WatStartupError('load', `cannot read ${absPath}: ${(e as Error).message}`, null);
+  }
+  const world = startupFromSource(text, absPath, { file: absPath, loader: new FsLoader(), base: stdlibWorld() });
+  return { file: absPath, tests: discoverTests(world, absPath), world };
+}
+
+/** Tests, as the reference finds them: top-level defines named `...::test-*` of type `() -> :wat::kernel::RunResult`. */
+export function discoverTests(world: World, file: string): TestCase[] {
+  const out: TestCase[] = [];
+  for (const cell of world.fns.values()) {
+    if (!cell.define || !cell.loc) continue;
+    const last = cell.name.slice(cell.name.lastIndexOf('::') + 2);
+    if (!last.startsWith('test-')) continue;
+    if (cell.sig.params.length !== 0 || showType(cell.sig.ret) !== RUN_RESULT_TYPE) continue;
+    if (cell.loc.file !== file) continue; // tests of loaded files belong to those files
+    out.push({ name: cell.name, file, line: cell.loc.line, col: cell.loc.col });
+  }
+  return out.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/** Run one test to completion. Synchronous and never throws: the forked child calls this. */
+export function runTest(file: LoadedFile, testName: string): ChildOutcome {
+  const cell = file.world.fns.get(testName);
+  if (!cell || !cell.value) {
+    return failed(EXIT.STARTUP_ERROR, 'startup', `no test named ${testName} in ${file.file}`, null, '', '');
+  }
+  let result: Value;
+  try {
+    result = new Scheduler(file.world).runMain(testName, cell.value, []);
+  } catch (e) {
+    const err = e instanceof WatRuntimeError ? e : new WatRuntimeError(`internal error: ${e instanceof Error ? e.stack : String(e)}`);
+    return fromFailure(failureFromError(err), '', '', err);
+  }
+  if (!(result instanceof StructValue) || result.def.name !== RUN_RESULT_TYPE) {
+    return failed(EXIT.RUNTIME_ERROR, 'runtime-error', `${testName} returned something other than a ${RUN_RESULT_TYPE}`, null, '', '');
+  }
+  const [out, err, failure] = result.fields;
+  const stdout = joinLines(out);
+  const stderr = joinLines(err);
+  if (failure === NONE) return { exitCode: EXIT.SUCCESS, stdout, stderr, record: { status: 'passed', cause: null, failure: null } };
+  return fromFailure((failure as Some).value as StructValue, stdout, stderr, null);
+}
+
+function joinLines(v: Value): string {
+  const lines = v as string[];
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+function fromFailure(f: StructValue, stdout: string, stderr: string, err: WatRuntimeError | null): ChildOutcome {
+  const cause = failureCause(f) as FailureCauseName;
+  const [message, location, frames, actual, expected] = f.fields;
+  let loc: Loc | null = null;
+  if (location instanceof Some) {
+    const l = location.value as StructValue;
+    loc = { file: l.fields[0] as string, line: Number(l.fields[1]), col: Number(l.fields[2]) };
+  } else if (err) loc = userLocation(err);
+  return {
+    exitCode: EXIT_OF_CAUSE[cause],
+    stdout,
+    stderr,
+    record: {
+      status: 'failed',
+      cause,
+      failure: {
+        message: message as string,
+        actual: optString(actual),
+        expected: optString(expected),
+        location: loc,
+        frames: (frames as StructValue[]).map((fr) => {
+          const [file, line, symbol] = fr.fields;
+          return {
+            name: optString(symbol) ?? '?',
+            file: optString(file) ?? '?',
+            line: line instanceof Some ? Number(line.value) : 0,
+            col: 0,
+          };
+        }),
+      },
+    },
+  };
+}
+
+function failed(code: number, cause: FailureCauseName, message: string, loc: Loc | null, stdout: string, stderr: string): ChildOutcome {
+  return { exitCode: code, stdout, stderr, record: { status: 'failed', cause, failure: { message, actual: null, expected: null, location: loc, frames: [] } } };
+}
+

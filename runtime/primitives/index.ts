@@ -1,0 +1,8 @@
+// Importing this module registers every primitive group.
+import './numbers';
+import './compare';
+import './strings';
+import './collections';
+import './io';
+import './kernel';
+import './config';

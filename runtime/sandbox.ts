@@ -1,0 +1,82 @@
+// run-sandboxed and run-sandboxed-ast: a fresh world (on the shared stdlib)
+// built from source or forms, its :user::main run with string-backed stdio,
+// and whatever happened — output, panic, runtime or startup error — returned
+// as a RunResult instead of escaping. The inner program runs on its own
+// scheduler, to completion, before the caller's thread continues.
+
+import { Ast } from './ast';
+import { WatRuntimeError, WatStartupError } from './errors';
+import { bytesToLines, StringReader, StringWriter } from './io';
+import { MemoryLoader, ScopedLoader, LoadRefused } from './loader';
+import { Scheduler } from './scheduler';
+import { parseSource } from './parser';
+import { startupFromForms } from './startup';
+import { stdlibWorld } from './stdlib';
+import { failureFromError, makeFailure, runResult } from './failure';
+import { showType, sameType, parseType, UNIT_TYPE } from './types';
+import { StructValue } from './values';
+import { Loader, World } from './world';
+
+let sandboxCount = 0;
+
+export function runSandboxedSource(src: string, stdin: string[], scope: string | null): StructValue {
+  const file = `<run-sandboxed #${++sandboxCount}>`;
+  let forms: Ast[];
+  try {
+    forms = parseSource(src, file);
+  } catch (e) {
+    if (e instanceof WatStartupError) return runResult([], [], makeFailure(`startup: ${e.message}`, 'startup', { loc: e.location }));
+    throw e;
+  }
+  return runSandboxedForms(forms, stdin, scope);
+}
+
+export function runSandboxedForms(forms: readonly Ast[], stdin: string[], scope: string | null): StructValue {
+  let loader: Loader;
+  try {
+    loader = scope === null ? new MemoryLoader() : new ScopedLoader(scope);
+  } catch (e) {
+    if (e instanceof LoadRefused) throw new WatRuntimeError(`run-sandboxed: scope ${JSON.stringify(scope)}: ${e.message}`);
+    throw e;
+  }
+  let world: World;
+  try {
+    world = startupFromForms(forms, { file: null, loader, base: stdlibWorld() });
+  } catch (e) {
+    if (e instanceof WatStartupError) return runResult([], [], makeFailure(`startup: ${e.message}`, 'startup', { loc: e.location }));
+    throw e;
+  }
+  const problem = mainSignatureProblem(world);
+  if (problem) return runResult([], [], makeFailure(`:user::main: ${problem}`, 'main-signature'));
+
+  const stdout = new StringWriter();
+  const stderr = new StringWriter();
+  const reader = new StringReader(Buffer.from(stdin.join('\n')));
+  let failure: StructValue | null = null;
+  try {
+    new Scheduler(world).runMain(':user::main', world.fn(':user::main')!.value!, [reader, stdout, stderr]);
+  } catch (e) {
+    if (!(e instanceof WatRuntimeError)) throw e;
+    failure = failureFromError(e);
+  }
+  return runResult(bytesToLines(stdout.snapshot()), bytesToLines(stderr.snapshot()), failure);
+}
+
+const MAIN_PARAMS = [':wat::io::IOReader', ':wat::io::IOWriter', ':wat::io::IOWriter'].map((t) => parseType(t));
+const SLOTS = ['stdin', 'stdout', 'stderr'];
+
+/** Null when :user::main has the three-IO signature the kernel invokes; else what is wrong. */
+export function mainSignatureProblem(world: World): string | null {
+  const main = world.fn(':user::main');
+  if (!main) return ':user::main not defined — a wat program needs an entry point';
+  const ps = main.sig.params;
+  if (ps.length !== 3) return `:user::main must take exactly 3 parameters (stdin :wat::io::IOReader) (stdout :wat::io::IOWriter) (stderr :wat::io::IOWriter); got ${ps.length}`;
+  for (let i = 0; i < 3; i++) {
+    if (!sameType(ps[i].type, MAIN_PARAMS[i])) {
+      return `:user::main parameter #${i + 1} (${SLOTS[i]}) expected ${showType(MAIN_PARAMS[i])}, got ${showType(ps[i].type)}`;
+    }
+  }
+  if (!sameType(main.sig.ret, UNIT_TYPE)) return `:user::main return type expected :(), got ${showType(main.sig.ret)}`;
+  return null;
+}
+

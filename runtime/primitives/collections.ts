@@ -4,7 +4,7 @@
 // frames the VM drives (no wat call ever nests on the JS stack).
 
 import { WatRuntimeError, typeMismatch } from '../errors';
-import { Tuple, Value, typeName, Some, NONE } from '../values';
+import { Tuple, Value, typeName } from '../values';
 import { definePrim, pure1, pure2 } from './registry';
 import { asInt } from './numbers';
 
@@ -55,12 +55,6 @@ pure2(`${C}range`, (a, b) => {
   for (let i = lo; i < hi; i++) out.push(i);
   return out;
 });
-pure2(`${C}get`, (v, i) => {
-  const xs = asVec(v, `${C}get`);
-  const k = asInt(i, `${C}get`);
-  return k >= 0 && k < xs.length ? new Some(xs[k]) : NONE;
-});
-
 definePrim({
   name: `${C}map`, min: 2, max: 2, kind: 'hof',
   hof: function* (args) {

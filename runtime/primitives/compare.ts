@@ -18,7 +18,6 @@ export function compare(a: Value, b: Value, op: string): number {
 }
 
 pure2(':wat::core::=', (a, b) => valueEquals(a, b));
-pure2(':wat::core::!=', (a, b) => !valueEquals(a, b));
 pure2(':wat::core::<', (a, b) => {
   if (typeof a === 'number' && typeof b === 'number') return a < b;
   return compare(a, b, ':wat::core::<') < 0;

@@ -68,17 +68,6 @@ export function i64Div(a: Value, b: Value): Value {
   if (bb === 0n) throw divZero();
   return fromBig(asBig(a, ':wat::core::i64::/') / bb);
 }
-export function i64Rem(a: Value, b: Value): Value {
-  if (typeof a === 'number' && typeof b === 'number') {
-    if (b === 0) throw divZero();
-    const m = a % b;
-    return m === 0 ? 0 : m;
-  }
-  const bb = asBig(b, ':wat::core::i64::%');
-  if (bb === 0n) throw divZero();
-  return fromBig(asBig(a, ':wat::core::i64::%') % bb);
-}
-
 function divZero(): WatRuntimeError {
   return new WatRuntimeError('division by zero', 'division-by-zero');
 }
@@ -87,7 +76,6 @@ pure2(':wat::core::i64::+', i64Add);
 pure2(':wat::core::i64::-', i64Sub);
 pure2(':wat::core::i64::*', i64Mul);
 pure2(':wat::core::i64::/', i64Div);
-pure2(':wat::core::i64::%', i64Rem);
 
 function f64op(name: string, f: (x: number, y: number) => number, checkZero = false): void {
   pure2(name, (a, b) => {
@@ -102,12 +90,6 @@ f64op(':wat::core::f64::-', (x, y) => x - y);
 f64op(':wat::core::f64::*', (x, y) => x * y);
 f64op(':wat::core::f64::/', (x, y) => x / y, true);
 
-pure1(':wat::core::i64::to-f64', (a) => new F64(Number(asI64(a, ':wat::core::i64::to-f64'))));
-pure1(':wat::core::f64::to-i64', (a) => {
-  const x = asF64(a, ':wat::core::f64::to-i64');
-  if (!Number.isFinite(x)) throw new WatRuntimeError(`:wat::core::f64::to-i64: ${x} has no i64 value`);
-  return fromBig(BigInt(Math.trunc(x)));
-});
 pure1(':wat::core::u8', (a) => {
   const n = asI64(a, ':wat::core::u8');
   if (n < 0 || n > 255) throw new WatRuntimeError(`:wat::core::u8: ${n} is outside 0..255`, 'out-of-range');

@@ -36,7 +36,6 @@ pure2(`${S}split`, (h, sep) => {
   return d === '' ? [...s] : s.split(d);
 });
 pure2(`${S}join`, (sep, parts) => asStringVec(parts, `${S}join`).join(asString(sep, `${S}join`)));
-pure2(`${S}concat`, (a, b) => asString(a, `${S}concat`) + asString(b, `${S}concat`));
 
 const regexCache = new Map<string, RegExp>();
 export function compileRegex(pattern: string, op: string): RegExp {

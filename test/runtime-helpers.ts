@@ -1,0 +1,27 @@
+// Shared by the runtime tests: build a program world from source and call
+// one of its functions on a fresh scheduler.
+import { FsLoader } from '../runtime/loader';
+import { Scheduler } from '../runtime/scheduler';
+import { startupFromSource } from '../runtime/startup';
+import { stdlibWorld } from '../runtime/stdlib';
+import { Value } from '../runtime/values';
+import { World } from '../runtime/world';
+
+export const HEADER = '(:wat::config::set-dims! 1024)\n(:wat::config::set-capacity-mode! :error)\n';
+
+let n = 0;
+export function program(src: string, file = `<test #${++n}>`): World {
+  return startupFromSource(HEADER + src, file, { file: null, loader: new FsLoader(), base: stdlibWorld() });
+}
+
+export function call(world: World, fn: string, ...args: Value[]): Value {
+  const cell = world.fn(fn);
+  if (!cell || !cell.value) throw new Error(`no function ${fn}`);
+  return new Scheduler(world).runMain(fn, cell.value, args);
+}
+
+/** Evaluate one expression inside a throwaway function returning `type`. */
+export function evalExpr(expr: string, type = ':i64', defs = ''): Value {
+  const w = program(`${defs}\n(:wat::core::define (:t::main -> ${type}) ${expr})`);
+  return call(w, ':t::main');
+}

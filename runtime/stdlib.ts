@@ -32,9 +32,19 @@ export function stdlibWorld(): World {
   }
   builtins.frozen = true;
   const dir = stdlibDir();
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.wat')).sort();
   const forms: Ast[] = [];
-  for (const f of files) forms.push(...parseSource(fs.readFileSync(path.join(dir, f), 'utf8'), `${STDLIB_PREFIX}${f}`));
+  for (const f of watFiles(dir)) forms.push(...parseSource(fs.readFileSync(path.join(dir, f), 'utf8'), `${STDLIB_PREFIX}${f}`));
   cached = startupFromForms(forms, { file: null, loader: new MemoryLoader(), base: builtins, trusted: true });
   return cached;
+}
+
+/** Every .wat file under dir, as sorted relative paths (subfolders group a topic: holon/, service/). */
+function watFiles(dir: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...watFiles(dir, p));
+    else if (e.name.endsWith('.wat')) out.push(p);
+  }
+  return out.sort();
 }

@@ -174,7 +174,14 @@ function compileBody(
   sig.params.forEach((p, i) => {
     scope = bind(scope, p.sym, i);
   });
-  emitSeq(body, scope, ctx, TAIL);
+  if (parent === null && body.length === 1 && loopable(body[0], world, proto.name) && callsSelf(body[0], proto.name)) {
+    // a self-tail-recursive function with no other suspension point: one generated JS loop
+    const g = new Gen(ctx);
+    const stmts = g.tail(body[0], scope, proto.name, proto.arity);
+    ctx.emit(new Instr(Op.Return, at, -1, g.finishLoop(stmts, at)));
+  } else {
+    emitSeq(body, scope, ctx, TAIL);
+  }
   proto.code = ctx.code;
   proto.nregs = ctx.nregs;
   proto.captureRegs = ctx.captures.map((c) => c.inner);
@@ -417,243 +424,355 @@ function operands(nodes: readonly Ast[], scope: Scope, ctx: FnCtx): Operand[] {
  * Compile an expression with no suspension point into one closure. With
  * `hoistArgs`, the node itself is a call whose arguments may suspend: they
  * are emitted first and the closure reads them from registers.
+ *
+ * The closure is generated JavaScript (see codegen below), so that V8 sees
+ * one small monomorphic function per expression shape and inlines the
+ * primitives into it; a tree of generic closures would make every call
+ * site megamorphic.
  */
 function pureOp(node: Ast, scope: Scope, ctx: FnCtx, hoistArgs = false): Operand {
-  const args = (nodes: readonly Ast[]) => (hoistArgs ? operands(nodes, scope, ctx) : nodes.map((n) => pureOp(n, scope, ctx)));
-  switch (node.kind) {
-    case 'int':
-    case 'string':
-    case 'bool': {
-      const v = node.value as Value;
-      return () => v;
-    }
-    case 'float': {
-      const v = new F64(node.value as number);
-      return () => v;
-    }
-    case 'symbol':
-      return localOp(node, scope, ctx);
-    case 'keyword':
-      return keywordOp(node, ctx);
+  if (node.kind === 'symbol') {
+    const reg = resolveLocal(node, scope, ctx);
+    return (r) => r[reg];
   }
-  const items = node.items;
-  if (items.length === 0) return () => UNIT;
-  const head = items[0];
-  if (head.kind === 'symbol') {
-    const ctor = head.text === 'Some' ? Some : head.text === 'Ok' ? Ok : head.text === 'Err' ? Err : null;
-    if (!ctor) return fail(`internal: call through ${head.text} is not pure`, node.loc);
-    if (items.length !== 2) fail(`${head.text} takes exactly one value`, node.loc);
-    const [a] = args(items.slice(1));
-    return (r, t) => new ctor(a(r, t));
+  if (node.kind === 'int' || node.kind === 'string' || node.kind === 'bool') {
+    const v = node.value as Value;
+    return () => v;
   }
-  if (head.kind !== 'keyword') return fail('internal: impure call compiled as pure', node.loc);
-  const name = head.text;
-  switch (name) {
-    case ':wat::core::if': {
-      const { cond, then, els } = ifParts(node);
-      const c = boolCheck(pureOp(cond, scope, ctx), cond.loc);
-      const a = pureOp(then, scope, ctx);
-      const b = pureOp(els, scope, ctx);
-      return (r, t) => (c(r, t) ? a(r, t) : b(r, t));
-    }
-    case ':wat::core::and':
-    case ':wat::core::or': {
-      const parts = items.slice(1).map((n) => boolCheck(pureOp(n, scope, ctx), n.loc));
-      return name === ':wat::core::and'
-        ? (r, t) => parts.every((p) => p(r, t))
-        : (r, t) => parts.some((p) => p(r, t));
-    }
-    case ':wat::core::let':
-    case ':wat::core::let*': {
-      const { bindings, body } = letParts(node);
-      const seq = name === ':wat::core::let*';
-      let inner = scope;
-      const steps: { f: Operand; reg: number; check: Matcher | null; pattern: Ast }[] = [];
-      const later: { pattern: Ast; reg: number; idx: number }[] = [];
-      bindings.forEach((b, idx) => {
-        const reg = ctx.reg();
-        const f = pureOp(b.rhs, seq ? inner : scope, ctx);
-        steps.push({ f, reg, check: null, pattern: b.pattern });
-        if (seq) inner = pureBind(b.pattern, reg, inner, steps[idx], ctx);
-        else later.push({ pattern: b.pattern, reg, idx });
-      });
-      for (const l of later) inner = pureBind(l.pattern, l.reg, inner, steps[l.idx], ctx);
-      const bodyOps = body.map((n) => pureOp(n, inner, ctx));
-      return (r, t) => {
-        for (const s of steps) {
-          r[s.reg] = s.f(r, t);
-          if (s.check && !s.check(r[s.reg], r)) {
-            throw new WatRuntimeError(`let: the value ${typeName(r[s.reg])} does not fit the pattern ${showPattern(s.pattern)}`);
-          }
-        }
-        let v: Value = UNIT;
-        for (const b of bodyOps) v = b(r, t);
-        return v;
-      };
-    }
-    case ':wat::core::match': {
-      const { scrutinee, arms } = matchParts(node);
-      const s = pureOp(scrutinee, scope, ctx);
-      const compiled = arms.map((arm) => {
-        const { matcher, scope: sc } = compilePattern(arm.pattern, scope, ctx);
-        const body = arm.body.map((n) => pureOp(n, sc, ctx));
-        return { matcher, body };
-      });
-      const loc = node.loc;
-      return (r, t) => {
-        const v = s(r, t);
-        for (const arm of compiled) {
-          if (arm.matcher(v, r)) {
-            let out: Value = UNIT;
-            for (const b of arm.body) out = b(r, t);
-            return out;
-          }
-        }
-        throw noArm(v, loc);
-      };
-    }
-    case ':wat::core::lambda':
-      return lambdaOp(node, scope, ctx);
-    case ':wat::core::quote': {
-      if (items.length !== 2) fail('quote takes exactly one form', node.loc);
-      const q = items[1];
-      return () => q;
-    }
-    case ':wat::core::forms': {
-      const fs = items.slice(1);
-      return () => fs;
-    }
-    case ':wat::core::struct-new':
-      return structNewOp(node, args, ctx);
-    case ':wat::core::define':
-      return fail('define is a top-level form; it cannot appear inside an expression', node.loc,
-        'move the define to the top level of the file, or use a lambda here');
-    case ':wat::core::defmacro':
-      return fail('defmacro is a top-level form; it cannot appear inside an expression', node.loc);
-    case ':wat::core::quasiquote':
-      return quasiOp(node, scope, ctx);
-  }
-  const p = prim(name);
-  if (p) {
-    const skip = skipTypeArgs(p, node);
-    const argNodes = items.slice(1 + skip);
-    checkArity(name, p.min === p.max ? p.min : `${p.min}..${p.max === Infinity ? 'n' : p.max}`, argNodes.length, node.loc, p.min, p.max);
-    return primOp(p, args(argNodes), node.loc);
-  }
-  const cell = ctx.world.fn(name);
-  if (cell) {
-    // synthesized (native) functions: struct constructors and accessors
-    checkArity(name, cell.sig.params.length, items.length - 1, node.loc);
-    const fn = cell.value as NativeFn;
-    const a = args(items.slice(1));
-    const loc = node.loc;
-    return (r, t) => {
-      try {
-        return fn.call(a.map((x) => x(r, t)), t);
-      } catch (e) {
-        throw locate(e, loc);
-      }
-    };
-  }
-  const variant = enumVariant(name, ctx.world);
-  if (variant) {
-    const { def, index } = variant;
-    const v = def.variants[index];
-    if (!v.fields) fail(`${name} is a unit variant: use it without parentheses`, node.loc, `write ${name}`);
-    checkArity(name, v.fields.length, items.length - 1, node.loc);
-    const a = args(items.slice(1));
-    return (r, t) => new EnumValue(def, v.name, a.map((x) => x(r, t)));
-  }
-  return unknownName(head, ctx);
+  const g = new Gen(ctx);
+  const body = g.expr(node, scope, hoistArgs);
+  return g.finish(body, node.loc);
 }
 
-function pureBind(pattern: Ast, reg: number, scope: Scope, step: { check: Matcher | null }, ctx: FnCtx): Scope {
-  if (pattern.kind === 'symbol') return bind(scope, pattern, reg);
-  const { matcher, scope: s } = compilePattern(pattern, scope, ctx);
-  step.check = matcher;
-  return s;
+// ─── codegen for pure expressions ────────────────────────────────────────
+
+/** Primitive implementations addressed by name from generated code. */
+const P1: Record<string, PrimSpec['impl1']> = {};
+const P2: Record<string, PrimSpec['impl2']> = {};
+const PN: Record<string, PrimSpec['impl']> = {};
+
+/** Generated function factories, keyed by source: a shape is compiled by V8 once. */
+const factories = new Map<string, (...a: unknown[]) => Operand>();
+
+function checkBool(v: Value, loc: Loc): boolean {
+  if (v === true || v === false) return v;
+  const e = new WatRuntimeError(`condition must be a bool, got ${typeName(v)}`, 'bad-condition');
+  e.loc = loc;
+  throw e;
+}
+
+function letMismatch(v: Value, pattern: Ast): never {
+  throw new WatRuntimeError(`let: the value ${typeName(v)} does not fit the pattern ${showPattern(pattern)}`);
+}
+
+function throwNoArm(v: Value, loc: Loc): never {
+  throw noArm(v, loc);
+}
+
+/** Returned by a generated loop that used up its chunk of iterations: the VM yields and re-runs it. */
+export const LOOP_YIELD = Object.freeze({ loopYield: true });
+/** Iterations a generated loop runs before giving the scheduler a turn. */
+const LOOP_CHUNK = 20_000;
+
+const RT = { checkBool, letMismatch, throwNoArm, Some, Ok, Err, StructValue, EnumValue, UNIT, NONE, LOOP_YIELD };
+
+/** Can `node`, in tail position of function `self`, compile into a JS loop? */
+function loopable(node: Ast, world: World, self: string): boolean {
+  if (isPure(node, world)) return true;
+  const h = node.head();
+  const it = node.items;
+  switch (h) {
+    case ':wat::core::if':
+      return it.length === 6 && isPure(it[1], world) && loopable(it[4], world, self) && loopable(it[5], world, self);
+    case ':wat::core::let':
+    case ':wat::core::let*': {
+      if (it.length < 3 || !it[1].isList()) return false;
+      const rhsPure = it[1].items.every((b) => b.isList() && b.items.length === 2 && isPure(b.items[1], world));
+      const body = it.slice(2);
+      return rhsPure && body.slice(0, -1).every((b) => isPure(b, world)) && loopable(body[body.length - 1], world, self);
+    }
+    case ':wat::core::match':
+      return it.length >= 5 && isPure(it[1], world) &&
+        it.slice(4).every((arm) => arm.isList() && arm.items.length >= 2 &&
+          arm.items.slice(1, -1).every((b) => isPure(b, world)) && loopable(arm.items[arm.items.length - 1], world, self));
+    default:
+      return h === self && it.slice(1).every((a) => isPure(a, world));
+  }
+}
+
+function callsSelf(node: Ast, self: string): boolean {
+  if (!node.isList()) return false;
+  if (node.head() === self) return true;
+  return node.items.some((k) => callsSelf(k, self));
+}
+
+class Gen {
+  readonly K: unknown[] = [];
+  readonly locs: Loc[] = [];
+  private temps = 0;
+  constructor(readonly ctx: FnCtx) {}
+
+  k(v: unknown): string {
+    return `K[${this.K.push(v) - 1}]`;
+  }
+  tmp(): string {
+    return `v${this.temps++}`;
+  }
+  /** Marks where the next primitive call is, for the error location. */
+  site(loc: Loc): string {
+    return `s = ${this.locs.push(loc) - 1}`;
+  }
+
+  finish(body: string, root: Loc, statements = false): Operand {
+    const decls = Array.from({ length: this.temps }, (_, i) => `, v${i}`).join('');
+    const code = statements ? body : `return ${body};`;
+    const src = `return function wat_expr(r, t) { let s = -1${decls}; try { ${code} } catch (e) { throw LOC(e, s < 0 ? ROOT : LOCS[s]); } };`;
+    let factory = factories.get(src);
+    if (!factory) {
+      factory = new Function('K', 'LOCS', 'LOC', 'ROOT', 'RT', 'P1', 'P2', 'PN', src) as (...a: unknown[]) => Operand;
+      factories.set(src, factory);
+    }
+    return factory(this.K, this.locs, locate, root, RT, P1, P2, PN);
+  }
+
+  finishLoop(stmts: string, root: Loc): Operand {
+    return this.finish(`for (let n = ${LOOP_CHUNK}; n > 0; n--) { ${stmts} } return RT.LOOP_YIELD;`, root, true);
+  }
+
+  /** Statements for `node` in tail position of a loopable function: returns, or a jump back to the top. */
+  tail(node: Ast, scope: Scope, self: string, arity: number): string {
+    if (isPure(node, this.ctx.world) && node.head() !== self) return `return ${this.expr(node, scope)};`;
+    const it = node.items;
+    switch (node.head()) {
+      case ':wat::core::if': {
+        const { cond, then, els } = ifParts(node);
+        return `if (RT.checkBool(${this.expr(cond, scope)}, ${this.k(cond.loc)})) { ${this.tail(then, scope, self, arity)} } else { ${this.tail(els, scope, self, arity)} }`;
+      }
+      case ':wat::core::let':
+      case ':wat::core::let*': {
+        const { bindings, body } = letParts(node);
+        const seq = node.head() === ':wat::core::let*';
+        let inner = scope;
+        const steps: string[] = [];
+        const later: { pattern: Ast; reg: number }[] = [];
+        for (const b of bindings) {
+          const reg = this.ctx.reg();
+          steps.push(`r[${reg}] = ${this.expr(b.rhs, seq ? inner : scope)};`);
+          if (seq) inner = this.bindPattern(b.pattern, reg, inner, steps, ';');
+          else later.push({ pattern: b.pattern, reg });
+        }
+        for (const l of later) inner = this.bindPattern(l.pattern, l.reg, inner, steps, ';');
+        for (const b of body.slice(0, -1)) steps.push(`${this.expr(b, inner)};`);
+        steps.push(this.tail(body[body.length - 1], inner, self, arity));
+        return steps.join(' ');
+      }
+      case ':wat::core::match': {
+        const { scrutinee, arms } = matchParts(node);
+        const v = this.tmp();
+        let code = `RT.throwNoArm(${v}, ${this.k(node.loc)});`;
+        for (let i = arms.length - 1; i >= 0; i--) {
+          const arm = arms[i];
+          const { matcher, scope: sc } = compilePattern(arm.pattern, scope, this.ctx);
+          const pre = arm.body.slice(0, -1).map((b) => `${this.expr(b, sc)};`).join(' ');
+          code = `if (${this.k(matcher)}(${v}, r)) { ${pre} ${this.tail(arm.body[arm.body.length - 1], sc, self, arity)} } else { ${code} }`;
+        }
+        return `${v} = ${this.expr(scrutinee, scope)}; ${code}`;
+      }
+    }
+    // the self tail call: compute every argument, then rebind the parameters and loop
+    const args = it.slice(1);
+    checkArity(self, arity, args.length, node.loc);
+    const temps = args.map(() => this.tmp());
+    const compute = args.map((a, i) => `${temps[i]} = ${this.expr(a, scope)};`).join(' ');
+    const rebind = temps.map((tv, i) => `r[${i}] = ${tv};`).join(' ');
+    return `${compute} ${rebind} continue;`;
+  }
+
+  /** Code for the arguments of a call: registers for hoisted ones, inline code for the rest. */
+  args(nodes: readonly Ast[], scope: Scope, hoist: boolean): string[] {
+    if (!hoist) return nodes.map((n) => this.expr(n, scope));
+    let last = -1;
+    nodes.forEach((n, i) => {
+      if (!isPure(n, this.ctx.world)) last = i;
+    });
+    return nodes.map((n, i) => {
+      if (i > last) return this.expr(n, scope);
+      const r = this.ctx.reg();
+      emit(n, scope, this.ctx, r);
+      return `r[${r}]`;
+    });
+  }
+
+  expr(node: Ast, scope: Scope, hoistArgs = false): string {
+    const ctx = this.ctx;
+    switch (node.kind) {
+      case 'int':
+        return typeof node.value === 'bigint' ? this.k(node.value) : `(${node.value})`;
+      case 'bool':
+        return node.value ? 'true' : 'false';
+      case 'string':
+        return JSON.stringify(node.value);
+      case 'float':
+        return this.k(new F64(node.value as number));
+      case 'symbol':
+        return `r[${resolveLocal(node, scope, ctx)}]`;
+      case 'keyword':
+        return this.keyword(node);
+    }
+    const items = node.items;
+    if (items.length === 0) return 'RT.UNIT';
+    const head = items[0];
+    if (head.kind === 'symbol') {
+      if (head.text !== 'Some' && head.text !== 'Ok' && head.text !== 'Err') fail(`internal: call through ${head.text} is not pure`, node.loc);
+      if (items.length !== 2) fail(`${head.text} takes exactly one value`, node.loc);
+      const [a] = this.args(items.slice(1), scope, hoistArgs);
+      return `new RT.${head.text}(${a})`;
+    }
+    if (head.kind !== 'keyword') return fail('internal: impure call compiled as pure', node.loc);
+    const name = head.text;
+    switch (name) {
+      case ':wat::core::if': {
+        const { cond, then, els } = ifParts(node);
+        return `(RT.checkBool(${this.expr(cond, scope)}, ${this.k(cond.loc)}) ? ${this.expr(then, scope)} : ${this.expr(els, scope)})`;
+      }
+      case ':wat::core::and':
+      case ':wat::core::or': {
+        const parts = items.slice(1).map((n) => `RT.checkBool(${this.expr(n, scope)}, ${this.k(n.loc)})`);
+        if (parts.length === 0) return name === ':wat::core::and' ? 'true' : 'false';
+        return `(${parts.join(name === ':wat::core::and' ? ' && ' : ' || ')})`;
+      }
+      case ':wat::core::let':
+      case ':wat::core::let*': {
+        const { bindings, body } = letParts(node);
+        const seq = name === ':wat::core::let*';
+        let inner = scope;
+        const steps: string[] = [];
+        const later: { pattern: Ast; reg: number }[] = [];
+        for (const b of bindings) {
+          const reg = ctx.reg();
+          steps.push(`r[${reg}] = ${this.expr(b.rhs, seq ? inner : scope)}`);
+          if (seq) inner = this.bindPattern(b.pattern, reg, inner, steps);
+          else later.push({ pattern: b.pattern, reg });
+        }
+        for (const l of later) inner = this.bindPattern(l.pattern, l.reg, inner, steps);
+        for (const b of body) steps.push(this.expr(b, inner));
+        return `(${steps.join(', ')})`;
+      }
+      case ':wat::core::match': {
+        const { scrutinee, arms } = matchParts(node);
+        const v = this.tmp();
+        let code = `RT.throwNoArm(${v}, ${this.k(node.loc)})`;
+        const parts = arms.map((arm) => {
+          const { matcher, scope: sc } = compilePattern(arm.pattern, scope, ctx);
+          return { test: `${this.k(matcher)}(${v}, r)`, body: `(${arm.body.map((b) => this.expr(b, sc)).join(', ')})` };
+        });
+        for (let i = parts.length - 1; i >= 0; i--) code = `${parts[i].test} ? ${parts[i].body} : ${code}`;
+        return `(${v} = ${this.expr(scrutinee, scope)}, ${code})`;
+      }
+      case ':wat::core::lambda':
+        return `${this.k(lambdaOp(node, scope, ctx))}(r, t)`;
+      case ':wat::core::quote':
+        if (items.length !== 2) fail('quote takes exactly one form', node.loc);
+        return this.k(items[1]);
+      case ':wat::core::forms':
+        return this.k(items.slice(1));
+      case ':wat::core::quasiquote':
+        return `${this.k(quasiOp(node, scope, ctx))}(r, t)`;
+      case ':wat::core::struct-new': {
+        const def = structDef(node, ctx);
+        return `new RT.StructValue(${this.k(def)}, [${this.args(items.slice(2), scope, hoistArgs).join(', ')}])`;
+      }
+      case ':wat::core::define':
+        return fail('define is a top-level form; it cannot appear inside an expression', node.loc,
+          'move the define to the top level of the file, or use a lambda here');
+      case ':wat::core::defmacro':
+        return fail('defmacro is a top-level form; it cannot appear inside an expression', node.loc);
+    }
+    const p = prim(name);
+    if (p) {
+      const skip = skipTypeArgs(p, node);
+      const argNodes = items.slice(1 + skip);
+      checkArity(name, p.min === p.max ? p.min : `${p.min}..${p.max === Infinity ? 'n' : p.max}`, argNodes.length, node.loc, p.min, p.max);
+      const a = this.args(argNodes, scope, hoistArgs);
+      const key = JSON.stringify(name);
+      const site = this.site(node.loc);
+      // the site marker goes last: it is evaluated after the arguments, right before the call
+      if (a.length === 2 && p.impl2) {
+        P2[name] = p.impl2;
+        return `P2[${key}](${a[0]}, ${a[1]}, (${site}, t))`;
+      }
+      if (a.length === 1 && p.impl1) {
+        P1[name] = p.impl1;
+        return `P1[${key}](${a[0]}, (${site}, t))`;
+      }
+      PN[name] = p.impl;
+      return `PN[${key}]([${a.join(', ')}], (${site}, t))`;
+    }
+    const cell = ctx.world.fn(name);
+    if (cell) {
+      // synthesized (native) functions: struct constructors and accessors
+      checkArity(name, cell.sig.params.length, items.length - 1, node.loc);
+      const a = this.args(items.slice(1), scope, hoistArgs);
+      return `${this.k(cell.value)}.call([${a.join(', ')}], (${this.site(node.loc)}, t))`;
+    }
+    const variant = enumVariant(name, ctx.world);
+    if (variant) {
+      const { def, index } = variant;
+      const v = def.variants[index];
+      if (!v.fields) fail(`${name} is a unit variant: use it without parentheses`, node.loc, `write ${name}`);
+      checkArity(name, v.fields.length, items.length - 1, node.loc);
+      const a = this.args(items.slice(1), scope, hoistArgs);
+      return `new RT.EnumValue(${this.k(def)}, ${JSON.stringify(v.name)}, [${a.join(', ')}])`;
+    }
+    return unknownName(head, ctx);
+  }
+
+  private keyword(node: Ast): string {
+    const name = node.text;
+    if (name === ':None') return 'RT.NONE';
+    const cell = this.ctx.world.fn(name);
+    // names are values: a define passed by its keyword path (compiled by the time it runs)
+    if (cell) return `${this.k(cell)}.value`;
+    const variant = enumVariant(name, this.ctx.world);
+    if (variant && !variant.def.variants[variant.index].fields) {
+      return this.k(new EnumValue(variant.def, variant.def.variants[variant.index].name, []));
+    }
+    const p = prim(name);
+    if (p && p.kind === 'pure') return this.k(new NativeFn(name, p.min === p.max ? p.min : null, (args, t) => callPrim(p, args, t as Thread)));
+    return this.k(Keyword.of(name));
+  }
+
+  private bindPattern(pattern: Ast, reg: number, scope: Scope, steps: string[], end = ''): Scope {
+    if (pattern.kind === 'symbol') return bind(scope, pattern, reg);
+    const { matcher, scope: s } = compilePattern(pattern, scope, this.ctx);
+    steps.push(`(${this.k(matcher)}(r[${reg}], r) || RT.letMismatch(r[${reg}], ${this.k(pattern)}))${end}`);
+    return s;
+  }
+}
+
+function resolveLocal(sym: Ast, scope: Scope, ctx: FnCtx): number {
+  const reg = ctx.resolve(sym, scope);
+  if (reg >= 0) return reg;
+  const names: string[] = [];
+  let hygienic = false;
+  for (let b = scope; b; b = b.next) {
+    names.push(b.name);
+    if (b.name === sym.text) hygienic = true;
+  }
+  const close = suggest(sym.text, names);
+  return fail(`unbound name ${sym.text}`, sym.loc, hygienic
+    ? `${sym.text} here is bound only by a macro's template; macro-introduced names are hygienic and invisible to the code you pass in — bind your own ${sym.text}, or pass it to the macro`
+    : close ? `did you mean ${close}?` : 'bind it with let* or take it as a parameter; functions are called by keyword path (:my::fn)');
 }
 
 function localOp(sym: Ast, scope: Scope, ctx: FnCtx): Operand {
-  const reg = ctx.resolve(sym, scope);
-  if (reg < 0) {
-    const names: string[] = [];
-    let hygienic = false;
-    for (let b = scope; b; b = b.next) {
-      names.push(b.name);
-      if (b.name === sym.text) hygienic = true;
-    }
-    const close = suggest(sym.text, names);
-    fail(`unbound name ${sym.text}`, sym.loc, hygienic
-      ? `${sym.text} here is bound only by a macro's template; macro-introduced names are hygienic and invisible to the code you pass in — bind your own ${sym.text}, or pass it to the macro`
-      : close ? `did you mean ${close}?` : 'bind it with let* or take it as a parameter; functions are called by keyword path (:my::fn)');
-  }
+  const reg = resolveLocal(sym, scope, ctx);
   return (r) => r[reg];
-}
-
-function keywordOp(node: Ast, ctx: FnCtx): Operand {
-  const name = node.text;
-  if (name === ':None') return () => NONE;
-  const cell = ctx.world.fn(name);
-  if (cell) {
-    // names are values: a define passed by its keyword path
-    return () => {
-      if (!cell.value) throw new WatRuntimeError(`${name} is not compiled yet`);
-      return cell.value;
-    };
-  }
-  const variant = enumVariant(name, ctx.world);
-  if (variant && !variant.def.variants[variant.index].fields) {
-    const v = new EnumValue(variant.def, variant.def.variants[variant.index].name, []);
-    return () => v;
-  }
-  const p = prim(name);
-  if (p && p.kind === 'pure') {
-    const fn = new NativeFn(name, p.min === p.max ? p.min : null, (args, t) => callPrim(p, args, t as Thread));
-    return () => fn;
-  }
-  const k = Keyword.of(name);
-  return () => k;
 }
 
 function callPrim(p: PrimSpec, args: Value[], t: Thread): Value {
   if (args.length < p.min || args.length > p.max) throw new WatRuntimeError(`${p.name}: expected ${p.min} argument(s), got ${args.length}`, 'arity-mismatch');
   return p.impl!(args, t);
-}
-
-function primOp(p: PrimSpec, a: Operand[], loc: Loc): Operand {
-  if (a.length === 2 && p.impl2) {
-    const f = p.impl2;
-    const [x, y] = a;
-    return (r, t) => {
-      try {
-        return f(x(r, t), y(r, t), t);
-      } catch (e) {
-        throw locate(e, loc);
-      }
-    };
-  }
-  if (a.length === 1 && p.impl1) {
-    const f = p.impl1;
-    const [x] = a;
-    return (r, t) => {
-      try {
-        return f(x(r, t), t);
-      } catch (e) {
-        throw locate(e, loc);
-      }
-    };
-  }
-  const f = p.impl!;
-  return (r, t) => {
-    try {
-      const vals = new Array<Value>(a.length);
-      for (let i = 0; i < a.length; i++) vals[i] = a[i](r, t);
-      return f(vals, t);
-    } catch (e) {
-      throw locate(e, loc);
-    }
-  };
 }
 
 function lambdaOp(node: Ast, scope: Scope, ctx: FnCtx): Operand {
@@ -671,7 +790,7 @@ function lambdaOp(node: Ast, scope: Scope, ctx: FnCtx): Operand {
   return (r) => new Closure(proto, outer.map((i) => r[i]));
 }
 
-function structNewOp(node: Ast, args: (nodes: readonly Ast[]) => Operand[], ctx: FnCtx): Operand {
+function structDef(node: Ast, ctx: FnCtx): StructDef {
   const items = node.items;
   const t = items[1];
   if (!t || !t.isKeyword()) fail('struct-new needs the struct type first: (:wat::core::struct-new :my::Type field...)', node.loc);
@@ -681,8 +800,7 @@ function structNewOp(node: Ast, args: (nodes: readonly Ast[]) => Operand[], ctx:
     return fail(`struct-new: ${t.text} is not a struct type`, t.loc, close ? `did you mean ${close}?` : 'declare it with :wat::core::struct');
   }
   checkArity(`struct-new ${def.name}`, def.fields.length, items.length - 2, node.loc);
-  const a = args(items.slice(2));
-  return (r, tt) => new StructValue(def, a.map((x) => x(r, tt)));
+  return def;
 }
 
 function structNames(world: World): string[] {
@@ -866,13 +984,7 @@ function checkArity(name: string, expected: number | string, got: number, at: Lo
 }
 
 function boolCheck(f: Operand, loc: Loc): Operand {
-  return (r, t) => {
-    const v = f(r, t);
-    if (v === true || v === false) return v;
-    const e = new WatRuntimeError(`condition must be a bool, got ${typeName(v)}`, 'bad-condition');
-    e.loc = loc;
-    throw e;
-  };
+  return (r, t) => checkBool(f(r, t), loc);
 }
 
 export function enumVariant(path: string, world: World): { def: EnumDef; index: number } | null {

@@ -13,7 +13,7 @@ import { compileDefine, compileThunk, parseSignature, typeOf } from './compiler'
 import { CapacityMode, Config, FnCell, Loader, World, defaultConfig } from './world';
 import { EnumDef, NativeFn, StructDef, StructValue, TypeDef, Value, typeName } from './values';
 import { LoadRefused } from './loader';
-import { WatRuntimeError, typeMismatch } from './errors';
+import { typeMismatch } from './errors';
 
 export interface StartupOptions {
   readonly file: string | null; // the entry file's canonical path (for relative load!)

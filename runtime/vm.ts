@@ -7,7 +7,7 @@
 import { WatRuntimeError, WatFrameInfo, arityMismatch } from './errors';
 import { FnProto, Instr, Op } from './instr';
 import { Frame, Thread } from './thread';
-import { locate } from './compiler';
+import { LOOP_YIELD, locate } from './compiler';
 import { Closure, Err, NativeFn, Ok, Value, typeName } from './values';
 import { showValue } from './show';
 import { Loc } from './source';
@@ -18,6 +18,9 @@ export const enum RunStatus {
   Blocked,
   Failed,
 }
+
+/** Arguments of a self tail call, computed before any parameter is overwritten. */
+const scratch: Value[] = [];
 
 /** A stack this deep is a runaway recursion, not a program: fail instead of exhausting memory. */
 const MAX_FRAMES = 10_000_000;
@@ -72,6 +75,13 @@ export function run(t: Thread, budget: number): RunStatus {
           if (callee instanceof Closure) {
             const p = callee.proto as FnProto;
             if (a.length !== p.arity) throw arityMismatch(p.name, p.arity, a.length);
+            if (ins.op === Op.TailCall && p === frame.proto && p.captureRegs.length === 0) {
+              // a self tail call is a loop: new arguments, same frame, no allocation
+              for (let i = 0; i < a.length; i++) scratch[i] = a[i](r, t);
+              for (let i = 0; i < a.length; i++) r[i] = scratch[i];
+              pc = 0;
+              break;
+            }
             const regs: Value[] = new Array(p.nregs);
             for (let i = 0; i < a.length; i++) regs[i] = a[i](r, t);
             const cr = p.captureRegs;
@@ -111,6 +121,11 @@ export function run(t: Thread, budget: number): RunStatus {
         }
         case Op.Return: {
           const v = ins.f!(r, t);
+          if ((v as unknown) === LOOP_YIELD) {
+            // a generated loop ran its chunk; its state is in the registers: re-run it later
+            frame.pc = pc - 1;
+            return RunStatus.Yielded;
+          }
           frame.pc = pc;
           const next = returnFrom(t, v);
           if (next === null) return RunStatus.Done;

@@ -1,0 +1,189 @@
+// The process substrate: fork a warm node process, talk to the child over
+// raw fds, reap it on the event loop. See ARCHITECTURE.md for the rules a
+// forked child must follow (native I/O only, end with exit()).
+import * as os from 'os';
+import { binding, RawExit } from './load';
+
+export { Fd, pipeFds } from './fd';
+
+export interface ForkOptions {
+  /** fds dup2'd onto 0, 1, 2 in the child. */
+  stdin: number;
+  stdout: number;
+  stderr: number;
+  /** fds dup2'd onto 3, 4, ... in order. Every other fd is closed in the child. */
+  extra?: number[];
+  /** Default true: setsid() (own session and group). false: setpgid(0, 0) only. */
+  newSession?: boolean;
+  /** Default true: the child gets SIGKILL when the forking process dies. */
+  dieWithParent?: boolean;
+}
+
+export interface ExitInfo {
+  pid: number;
+  /** Exit code, or 128 + signal number when killed (the shell's convention). */
+  status: number;
+  exitCode: number | null;
+  signal: number | null;
+  signalName: string | null;
+  maxRssKb: number;
+  userMs: number;
+  sysMs: number;
+}
+
+export const POLLIN: number = binding.POLLIN;
+export const POLLOUT: number = binding.POLLOUT;
+export const POLLHUP: number = binding.POLLHUP;
+export const POLLERR: number = binding.POLLERR;
+export const POLLNVAL: number = binding.POLLNVAL;
+
+// V8 accepts either spelling of its flags.
+const SINGLE_THREADED = process.execArgv.some(
+  (arg) => arg === '--single-threaded' || arg === '--single_threaded',
+);
+
+const SIGNAL_NAMES = new Map<number, string>();
+for (const [name, num] of Object.entries(os.constants.signals)) {
+  if (!SIGNAL_NAMES.has(num)) SIGNAL_NAMES.set(num, name);
+}
+
+// pid -> result, so every wait function can be called again after reaping.
+// A pid is only unique until reaped, so fork() drops the entry for every pid
+// it hands out; forget() drops one explicitly.
+const exits = new Map<number, ExitInfo | Promise<ExitInfo>>();
+
+/**
+ * Returns the child's pid in the parent and 0 in the child. The child must
+ * use only this module's I/O (no console, streams, timers, promises) and end
+ * with exit(). Throws in the parent, without forking, if node is not running
+ * with --single-threaded.
+ */
+export function fork(opts: ForkOptions): number {
+  const fds = [opts.stdin, opts.stdout, opts.stderr];
+  if (opts.extra) fds.push(...opts.extra);
+  const pid = binding.fork(
+    SINGLE_THREADED,
+    fds,
+    opts.newSession !== false,
+    opts.dieWithParent !== false,
+  );
+  if (pid === 0) {
+    // The parent's children are not ours; their cached exits must not answer
+    // a wait in the child.
+    exits.clear();
+    // node's own exit path disposes platform threads that do not exist in a
+    // forked child and abort()s (status 134). Route process.exit() to _exit
+    // so its code survives. (Uncaught exceptions still take node's path:
+    // children must catch everything and end with exit().)
+    (process as unknown as { reallyExit: (code?: number) => never }).reallyExit = (code) =>
+      binding.exit(code ?? 0);
+  } else {
+    exits.delete(pid);
+  }
+  return pid;
+}
+
+// Frozen: one object is shared by every caller that asks about this pid.
+function decorate(raw: RawExit): ExitInfo {
+  return Object.freeze({
+    pid: raw.pid,
+    status: raw.exitCode ?? 128 + (raw.signal as number),
+    exitCode: raw.exitCode,
+    signal: raw.signal,
+    signalName: raw.signal === null ? null : (SIGNAL_NAMES.get(raw.signal) ?? `SIG${raw.signal}`),
+    maxRssKb: raw.maxRssKb,
+    userMs: raw.userMs,
+    sysMs: raw.sysMs,
+  });
+}
+
+function record(raw: RawExit): ExitInfo {
+  const info = decorate(raw);
+  exits.set(info.pid, info);
+  return info;
+}
+
+function cached(pid: number): ExitInfo | undefined {
+  const known = exits.get(pid);
+  return known instanceof Promise ? undefined : known;
+}
+
+/** Reaps on the event loop (pidfd + libuv poll; never blocks, no timers). */
+export function waitAsync(pid: number): Promise<ExitInfo> {
+  const known = exits.get(pid);
+  if (known !== undefined) return known instanceof Promise ? known : Promise.resolve(known);
+  const pending: Promise<ExitInfo> = binding.waitAsync(pid).then(
+    // Cache unless forget() was called meanwhile.
+    (raw) => (exits.get(pid) === pending ? record(raw) : decorate(raw)),
+    (err: unknown) => {
+      // waitSync/tryWait may have reaped it while we waited: same answer.
+      const info = cached(pid);
+      if (info) return info;
+      if (exits.get(pid) === pending) exits.delete(pid);
+      throw err;
+    },
+  );
+  exits.set(pid, pending);
+  return pending;
+}
+
+/** Blocking wait4(2). For the forked child side, which has no event loop. */
+export function waitSync(pid: number): ExitInfo {
+  return cached(pid) ?? record(binding.waitSync(pid));
+}
+
+/** Non-blocking: null while the child runs. */
+export function tryWait(pid: number): ExitInfo | null {
+  const info = cached(pid);
+  if (info) return info;
+  const raw = binding.tryWait(pid);
+  return raw === null ? null : record(raw);
+}
+
+/** Drops the cached result for pid (waiting again then fails with ECHILD). */
+export function forget(pid: number): void {
+  exits.delete(pid);
+}
+
+function signalNumber(sig: number | NodeJS.Signals): number {
+  if (typeof sig === 'number') return sig;
+  const num = (os.constants.signals as Record<string, number | undefined>)[sig];
+  if (num === undefined) throw new TypeError(`wat-native: unknown signal ${JSON.stringify(sig)}`);
+  return num;
+}
+
+/** A process that is already gone is not an error. pid must be > 0. */
+export function kill(pid: number, sig: number | NodeJS.Signals): void {
+  binding.kill(pid, signalNumber(sig));
+}
+
+/** Signals a whole process group. pgid must be > 1. Gone is not an error. */
+export function killpg(pgid: number, sig: number | NodeJS.Signals): void {
+  binding.killpg(pgid, signalNumber(sig));
+}
+
+export const pipe: () => [readFd: number, writeFd: number] = binding.pipe;
+
+/** Blocking read(2); null at EOF, empty Buffer on EAGAIN. */
+export function read(fd: number, maxBytes?: number): Buffer | null {
+  return binding.read(fd, maxBytes);
+}
+
+/**
+ * Blocking; writes everything. Throws code 'EPIPE' when the reader is gone;
+ * never dies of SIGPIPE (it is blocked around the write, see src/io.cc).
+ */
+export function write(fd: number, data: Buffer | Uint8Array | string): number {
+  return binding.write(fd, typeof data === 'string' ? Buffer.from(data) : data);
+}
+
+export const close: (fd: number) => void = binding.close;
+export const setNonBlocking: (fd: number, on: boolean) => void = binding.setNonBlocking;
+export const poll: (fds: number[], events: number[], timeoutMs: number) => number[] = binding.poll;
+/** _exit(2): no exit handlers, no flushing. */
+export const exit: (code: number) => never = binding.exit;
+export const setChildSubreaper: () => void = binding.setChildSubreaper;
+/** The caller owns the returned fd (O_CLOEXEC). */
+export const pidfdOpen: (pid: number) => number = binding.pidfdOpen;
+/** The real pid; process.pid is stale (the parent's) in a forked child. */
+export const getpid: () => number = binding.getpid;

@@ -1,0 +1,19 @@
+// Module registration only; the syscalls live in fork.cc, io.cc, proc.cc and
+// wait.cc so each file has one job.
+#include <napi.h>
+
+#include "exports.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  wat::InitFork(env, exports);
+  wat::InitIo(env, exports);
+  wat::InitProc(env, exports);
+  wat::InitWait(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(wat_native, Init)

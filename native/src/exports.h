@@ -1,0 +1,13 @@
+// Each source file registers its own functions; addon.cc only calls these.
+#pragma once
+
+#include <napi.h>
+
+namespace wat {
+
+void InitFork(Napi::Env env, Napi::Object exports);  // fork.cc
+void InitIo(Napi::Env env, Napi::Object exports);    // io.cc
+void InitProc(Napi::Env env, Napi::Object exports);  // proc.cc
+void InitWait(Napi::Env env, Napi::Object exports);  // wait.cc
+
+}  // namespace wat

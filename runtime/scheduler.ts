@@ -9,16 +9,22 @@ import { Thread } from './thread';
 import { RunStatus, run, startThread } from './vm';
 import { Value } from './values';
 import { World } from './world';
+import * as native from '../native';
 
 /** Steps a thread runs before the next thread gets a turn. */
 const BUDGET = 20_000;
 
-/** Something outside the program a blocked thread may be waiting for (an fd, a child). */
+/** Something outside the program a blocked thread may be waiting for, other than an fd. */
 export interface ExternalWait {
-  /** Block in poll(2) (or equivalent) until something may have changed; returns when it is worth re-checking. */
+  /** Block until something may have changed; returns when it is worth re-checking. */
   waitForEvents(): void;
   /** Are any threads waiting on something outside? */
   pending(): boolean;
+}
+
+interface FdWait {
+  readonly fd: number;
+  readonly events: number;
 }
 
 export class Scheduler {
@@ -26,6 +32,8 @@ export class Scheduler {
   readonly threads: Thread[] = [];
   private readonly runQueue: Thread[] = [];
   external: ExternalWait | null = null;
+  /** Threads parked until an fd (a pipe end, a pidfd) is ready: the scheduler polls them. */
+  private readonly fdWaits = new Map<Thread, FdWait>();
 
   constructor(readonly world: World) {}
 
@@ -38,8 +46,18 @@ export class Scheduler {
     return t;
   }
 
+  /**
+   * Park `t` until `fd` reports `events` (native POLLIN/POLLOUT; a pidfd is
+   * readable once its process exits). The blocking primitive calls this and
+   * then returns {blocked: true}; when the fd is ready the thread re-runs it.
+   */
+  waitOnFd(t: Thread, fd: number, events: number): void {
+    this.fdWaits.set(t, { fd, events });
+  }
+
   /** Make a blocked thread runnable again; its blocking instruction re-runs. */
   wake(t: Thread): void {
+    this.fdWaits.delete(t);
     if (t.state !== 'blocked') return;
     t.state = 'runnable';
     t.waitReason = '';
@@ -55,6 +73,10 @@ export class Scheduler {
       if (main.state === 'failed') throw main.error!;
       const t = this.runQueue.shift();
       if (!t) {
+        if (this.fdWaits.size > 0) {
+          this.pollFds();
+          continue;
+        }
         if (this.external?.pending()) {
           this.external.waitForEvents();
           continue;
@@ -80,6 +102,15 @@ export class Scheduler {
           break;
       }
     }
+  }
+
+  /** Every thread waits: sleep in poll(2) until an fd some thread waits on is ready. */
+  private pollFds(): void {
+    const waits = [...this.fdWaits];
+    const revents = native.poll(waits.map(([, w]) => w.fd), waits.map(([, w]) => w.events), -1);
+    waits.forEach(([t], i) => {
+      if (revents[i] !== 0) this.wake(t);
+    });
   }
 
   private finish(t: Thread): void {

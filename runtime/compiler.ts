@@ -43,6 +43,8 @@ class FnCtx {
   readonly code: Instr[] = [];
   nregs: number;
   readonly captures: { outer: number; inner: number }[] = [];
+  /** Hoisted temporaries already computed but not yet consumed: live, like bindings. */
+  readonly pending: number[] = [];
   constructor(
     readonly world: World,
     readonly proto: FnProto,
@@ -54,7 +56,11 @@ class FnCtx {
   reg(): number {
     return this.nregs++;
   }
-  emit(ins: Instr): number {
+  /** Append an instruction; `scope` is what is bound there (the live roots if a thread stops there). */
+  emit(ins: Instr, scope: Scope): number {
+    const live: number[] = [...this.pending];
+    for (let b = scope; b; b = b.next) live.push(b.reg);
+    ins.live = live;
     this.code.push(ins);
     return this.code.length - 1;
   }
@@ -178,7 +184,7 @@ function compileBody(
     // a self-tail-recursive function with no other suspension point: one generated JS loop
     const g = new Gen(ctx);
     const stmts = g.tail(body[0], scope, proto.name, proto.arity);
-    ctx.emit(new Instr(Op.Return, at, -1, g.finishLoop(stmts, at)));
+    ctx.emit(new Instr(Op.Return, at, -1, g.finishLoop(stmts, at)), scope);
   } else {
     emitSeq(body, scope, ctx, TAIL);
   }
@@ -252,9 +258,16 @@ function emitSeq(body: readonly Ast[], scope: Scope, ctx: FnCtx, dst: number): v
 
 /** Put the value of `node` in register `dst`, or return it when dst is TAIL. */
 function emit(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
+  // temporaries this node hoists are consumed by the instruction it ends with
+  const mark = ctx.pending.length;
+  emitNode(node, scope, ctx, dst);
+  ctx.pending.length = mark;
+}
+
+function emitNode(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
   if (isPure(node, ctx.world)) {
     const f = pureOp(node, scope, ctx);
-    ctx.emit(new Instr(dst === TAIL ? Op.Return : Op.Eval, node.loc, dst, f));
+    ctx.emit(new Instr(dst === TAIL ? Op.Return : Op.Eval, node.loc, dst, f), scope);
     return;
   }
   const items = node.items;
@@ -272,8 +285,8 @@ function emit(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
         if (items.length !== 2) fail('try takes one expression: (:wat::core::try <result-expr>)', node.loc);
         const f = operand(items[1], scope, ctx);
         const r = dst === TAIL ? ctx.reg() : dst;
-        ctx.emit(new Instr(Op.Try, node.loc, r, f));
-        if (dst === TAIL) ctx.emit(new Instr(Op.Return, node.loc, -1, (regs) => regs[r]));
+        ctx.emit(new Instr(Op.Try, node.loc, r, f), scope);
+        if (dst === TAIL) ctx.emit(new Instr(Op.Return, node.loc, -1, (regs) => regs[r]), scope);
         return;
       }
       case ':wat::core::and':
@@ -286,24 +299,24 @@ function emit(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
     if (cell && cell.define !== null) {
       checkArity(cell.name, cell.sig.params.length, items.length - 1, node.loc);
       const args = operands(items.slice(1), scope, ctx);
-      ctx.emit(new Instr(dst === TAIL ? Op.TailCall : Op.Call, node.loc, dst, null, args, -1, cell, null, null, null, null, cell.name));
+      ctx.emit(new Instr(dst === TAIL ? Op.TailCall : Op.Call, node.loc, dst, null, args, -1, cell, null, null, null, null, cell.name), scope);
       return;
     }
     // a primitive or constructor with impure arguments: hoist them, then run inline
     const f = pureOp(node, scope, ctx, true);
-    ctx.emit(new Instr(dst === TAIL ? Op.Return : Op.Eval, node.loc, dst, f));
+    ctx.emit(new Instr(dst === TAIL ? Op.Return : Op.Eval, node.loc, dst, f), scope);
     return;
   }
   if (head.kind === 'symbol' && (head.text === 'Some' || head.text === 'Ok' || head.text === 'Err')) {
     const f = pureOp(node, scope, ctx, true);
-    ctx.emit(new Instr(dst === TAIL ? Op.Return : Op.Eval, node.loc, dst, f));
+    ctx.emit(new Instr(dst === TAIL ? Op.Return : Op.Eval, node.loc, dst, f), scope);
     return;
   }
   // a call through a function value: a local, or any expression
   const callee = head.kind === 'symbol' ? localOp(head, scope, ctx) : operand(head, scope, ctx);
   const args = operands(items.slice(1), scope, ctx);
   const name = head.kind === 'symbol' ? head.text : '<fn>';
-  ctx.emit(new Instr(dst === TAIL ? Op.TailCall : Op.Call, node.loc, dst, callee, args, -1, null, null, null, null, null, name));
+  ctx.emit(new Instr(dst === TAIL ? Op.TailCall : Op.Call, node.loc, dst, callee, args, -1, null, null, null, null, null, name), scope);
 }
 
 function emitSuspendingPrim(p: PrimSpec, node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
@@ -311,24 +324,34 @@ function emitSuspendingPrim(p: PrimSpec, node: Ast, scope: Scope, ctx: FnCtx, ds
   checkArity(p.name, p.min === p.max ? p.min : `${p.min}..${p.max === Infinity ? 'n' : p.max}`, argNodes.length, node.loc, p.min, p.max);
   // Blocking primitives re-run when their thread wakes, so their arguments
   // must already sit in registers: re-evaluating them could repeat effects.
-  const args = p.kind === 'block' ? argNodes.map((a) => hoist(a, scope, ctx)) : operands(argNodes, scope, ctx);
+  const argRegs: number[] = [];
+  const args = p.kind === 'block'
+    ? argNodes.map((a) => {
+        const reg = ctx.reg();
+        emit(a, scope, ctx, reg);
+        argRegs.push(reg);
+        return (regs: Value[]) => regs[reg];
+      })
+    : operands(argNodes, scope, ctx);
   const r = dst === TAIL ? ctx.reg() : dst;
   const ins = new Instr(p.kind === 'hof' ? Op.Hof : Op.Block, node.loc, r, null, args);
   ins.name = p.name;
   if (p.kind === 'hof') ins.hof = p.hof!;
   else ins.block = p.block!;
-  ctx.emit(ins);
-  if (dst === TAIL) ctx.emit(new Instr(Op.Return, node.loc, -1, (regs) => regs[r]));
+  ctx.emit(ins, scope);
+  // a thread parked here still holds the values it is about to hand over
+  ins.live = [...ins.live, ...argRegs];
+  if (dst === TAIL) ctx.emit(new Instr(Op.Return, node.loc, -1, (regs) => regs[r]), scope);
 }
 
 function emitIf(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
   const { cond, then, els } = ifParts(node);
   const c = operand(cond, scope, ctx);
-  const jf = ctx.emit(new Instr(Op.JumpIfFalse, node.loc, -1, boolCheck(c, cond.loc)));
+  const jf = ctx.emit(new Instr(Op.JumpIfFalse, node.loc, -1, boolCheck(c, cond.loc)), scope);
   const r = dst === TAIL ? TAIL : dst;
   emit(then, scope, ctx, r);
   let jend = -1;
-  if (dst !== TAIL) jend = ctx.emit(new Instr(Op.Jump, node.loc));
+  if (dst !== TAIL) jend = ctx.emit(new Instr(Op.Jump, node.loc), scope);
   ctx.code[jf].target = ctx.code.length;
   emit(els, scope, ctx, r);
   if (jend >= 0) ctx.code[jend].target = ctx.code.length;
@@ -340,18 +363,18 @@ function emitAndOr(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
   const jumps: number[] = [];
   const parts = node.items.slice(1);
   if (parts.length === 0) {
-    ctx.emit(new Instr(Op.Eval, node.loc, r, () => isAnd));
+    ctx.emit(new Instr(Op.Eval, node.loc, r, () => isAnd), scope);
   }
   parts.forEach((part, i) => {
     emit(part, scope, ctx, r);
     if (i < parts.length - 1) {
       // and: stop at the first false; or: stop at the first true
       const test: Operand = isAnd ? (regs) => regs[r] : (regs) => !regs[r];
-      jumps.push(ctx.emit(new Instr(Op.JumpIfFalse, part.loc, -1, test)));
+      jumps.push(ctx.emit(new Instr(Op.JumpIfFalse, part.loc, -1, test), scope));
     }
   });
   for (const j of jumps) ctx.code[j].target = ctx.code.length;
-  if (dst === TAIL) ctx.emit(new Instr(Op.Return, node.loc, -1, (regs) => regs[r]));
+  if (dst === TAIL) ctx.emit(new Instr(Op.Return, node.loc, -1, (regs) => regs[r]), scope);
 }
 
 function emitLet(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
@@ -377,7 +400,7 @@ function bindPattern(pattern: Ast, reg: number, scope: Scope, ctx: FnCtx): Scope
   ctx.emit(new Instr(Op.Eval, loc, ctx.reg(), (r) => {
     if (!matcher(r[reg], r)) throw new WatRuntimeError(`let: the value ${typeName(r[reg])} does not fit the pattern ${showPattern(pattern)}`);
     return UNIT;
-  }));
+  }), scope);
   return s;
 }
 
@@ -388,12 +411,12 @@ function emitMatch(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
   const ins = new Instr(Op.Match, node.loc, -1, s);
   ins.matchers = compiled.map((c) => c.matcher);
   ins.targets = [];
-  ctx.emit(ins);
+  ctx.emit(ins, scope);
   const ends: number[] = [];
   arms.forEach((arm, i) => {
     ins.targets!.push(ctx.code.length);
     emitSeq(arm.body, compiled[i].scope, ctx, dst);
-    if (dst !== TAIL) ends.push(ctx.emit(new Instr(Op.Jump, arm.pattern.loc)));
+    if (dst !== TAIL) ends.push(ctx.emit(new Instr(Op.Jump, arm.pattern.loc), scope));
   });
   for (const j of ends) ctx.code[j].target = ctx.code.length;
 }
@@ -406,6 +429,7 @@ function operand(node: Ast, scope: Scope, ctx: FnCtx): Operand {
 function hoist(node: Ast, scope: Scope, ctx: FnCtx): Operand {
   const r = ctx.reg();
   emit(node, scope, ctx, r);
+  ctx.pending.push(r);
   return (regs) => regs[r];
 }
 
@@ -599,6 +623,7 @@ class Gen {
       if (i > last) return this.expr(n, scope);
       const r = this.ctx.reg();
       emit(n, scope, this.ctx, r);
+      this.ctx.pending.push(r);
       return `r[${r}]`;
     });
   }

@@ -52,6 +52,8 @@ export class Instr {
     public targets: number[] | null = null,
     public name = '',
   ) {}
+  /** Registers bound in scope here: what a thread stopped at this instruction still holds (drop semantics). */
+  live: number[] = [];
 }
 
 export class FnProto implements FnProtoLike {

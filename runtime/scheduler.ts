@@ -10,6 +10,8 @@ import { RunStatus, run, startThread } from './vm';
 import { Value } from './values';
 import { World } from './world';
 import * as native from '../native';
+import { Queue, unpark } from './channels';
+import { Droppable, sweep } from './drop';
 
 /** Steps a thread runs before the next thread gets a turn. */
 const BUDGET = 20_000;
@@ -34,6 +36,11 @@ export class Scheduler {
   external: ExternalWait | null = null;
   /** Threads parked until an fd (a pipe end, a pidfd) is ready: the scheduler polls them. */
   private readonly fdWaits = new Map<Thread, FdWait>();
+  /** Queues whose ends may still need to be seen gone (drop.ts). */
+  readonly queues = new Set<Queue>();
+  /** fds and child processes released when they become unreachable (drop.ts). */
+  readonly resources = new Set<Droppable>();
+  private sweepDue = false;
 
   constructor(readonly world: World) {}
 
@@ -58,6 +65,7 @@ export class Scheduler {
   /** Make a blocked thread runnable again; its blocking instruction re-runs. */
   wake(t: Thread): void {
     this.fdWaits.delete(t);
+    unpark(t);
     if (t.state !== 'blocked') return;
     t.state = 'runnable';
     t.waitReason = '';
@@ -71,7 +79,13 @@ export class Scheduler {
     for (;;) {
       if (main.state === 'done') return main.result!;
       if (main.state === 'failed') throw main.error!;
-      const t = this.runQueue.shift();
+      if (this.sweepDue) this.sweep();
+      let t = this.runQueue.shift();
+      if (!t) {
+        // nothing can run: first see whether some end was dropped meanwhile
+        this.sweep();
+        t = this.runQueue.shift();
+      }
       if (!t) {
         if (this.fdWaits.size > 0) {
           this.pollFds();
@@ -88,6 +102,7 @@ export class Scheduler {
       switch (status) {
         case RunStatus.Yielded:
           this.runQueue.push(t);
+          this.sweepDue = true;
           break;
         case RunStatus.Blocked:
           t.state = 'blocked';
@@ -114,7 +129,18 @@ export class Scheduler {
   }
 
   private finish(t: Thread): void {
+    // its frames are gone: whatever only it held is dropped now
+    t.frames.length = 0;
+    const i = this.threads.indexOf(t);
+    if (i >= 0) this.threads.splice(i, 1);
+    this.sweepDue = true;
     for (const f of t.onExit) f(t);
+  }
+
+  /** Mark dropped queue ends and release unreachable resources (drop.ts). */
+  sweep(): void {
+    this.sweepDue = false;
+    sweep(this.threads, this.queues, this.resources);
   }
 
   private deadlock(): WatRuntimeError {

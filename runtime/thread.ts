@@ -7,6 +7,7 @@ import type { Value } from './values';
 import type { World } from './world';
 import type { Scheduler } from './scheduler';
 import { WatRuntimeError } from './errors';
+import type { Delivery, Queue } from './channels';
 
 export class Frame {
   constructor(
@@ -21,6 +22,8 @@ export class Frame {
     public pc = 0,
     /** When this frame replaced a caller by a tail call: that caller and the call site (kept for backtraces). */
     readonly tailFrom: { readonly name: string; readonly loc: Loc } | null = null,
+    /** A higher-order primitive frame's arguments (the vector, the function): live while it runs. */
+    readonly hofArgs: readonly Value[] | null = null,
   ) {}
 
   /** Where this frame is now: the instruction it is executing (or returned into). */
@@ -41,6 +44,12 @@ export class Thread {
   /** Why a blocked thread waits (for deadlock reports). */
   waitReason = '';
   waitLoc: Loc | null = null;
+  /** A value a rendezvous sender handed over while this thread waited (channels.ts). */
+  mailbox: Delivery | null = null;
+  /** Queues this thread is registered on as a waiter. */
+  readonly waitingOn: Queue[] = [];
+  /** Rotates select's starting receiver, so one busy queue cannot starve the others. */
+  selectTurn = 0;
   /** Called by the scheduler when the thread reaches done or failed. */
   readonly onExit: ((t: Thread) => void)[] = [];
 

@@ -174,7 +174,7 @@ export function run(t: Thread, budget: number): RunStatus {
           for (let i = 0; i < a.length; i++) vals[i] = a[i](r, t);
           frame.pc = pc;
           const gen = ins.hof!(vals, t);
-          frames.push(new Frame(null, null, [], ins.dst, gen, ins.name));
+          frames.push(new Frame(null, null, [], ins.dst, gen, ins.name, 0, null, vals));
           const next = driveGenerator(t, undefined as unknown as Value);
           if (next === null) return RunStatus.Done;
           frame = next;
@@ -187,10 +187,11 @@ export function run(t: Thread, budget: number): RunStatus {
           const a = ins.args!;
           const vals = new Array<Value>(a.length);
           for (let i = 0; i < a.length; i++) vals[i] = a[i](r, t);
+          // the thread stands at this instruction while the primitive looks at it (drop.ts)
+          frame.pc = pc - 1;
           const v = ins.block!(vals, t);
           if (isBlocked(v)) {
             // re-run this instruction when the thread wakes
-            frame.pc = pc - 1;
             t.waitReason = v.reason;
             t.waitLoc = ins.loc;
             return RunStatus.Blocked;

@@ -6,5 +6,5 @@ import './collections';
 import './io';
 import './kernel';
 import './config';
-import './algebra';
-import './math';
+import './threads';
+import './signals';

@@ -123,13 +123,20 @@ let atomCacheBytes = 0;
 const ATOM_CACHE_LIMIT = 64 * 1024 * 1024;
 
 function atomVector(p: AtomPayload, dims: number, globalSeed: bigint): V.Vector {
+  // primitive payloads are looked up by value, before any hashing
+  const quick = quickKey(p);
+  const key = quick === null ? null : `${globalSeed}/${dims}/${quick}`;
+  if (key !== null) {
+    const hit = atomCache.get(key);
+    if (hit) return hit;
+  }
   const { tag, bytes } = payloadBytes(p);
   const seed = sha256Seed([u64(globalSeed), utf8(tag), u32(bytes.length), bytes]);
-  const key = `${seed}/${dims}`;
-  const hit = atomCache.get(key);
-  if (hit) return hit;
+  const seedKey = key ?? `#${seed}/${dims}`;
+  const known = atomCache.get(seedKey);
+  if (known) return known;
   const v = ternaryFromSeed(seed, dims);
-  atomCache.set(key, v);
+  atomCache.set(seedKey, v);
   atomCacheBytes += dims;
   while (atomCacheBytes > ATOM_CACHE_LIMIT && atomCache.size > 1) {
     const [oldest, ov] = atomCache.entries().next().value as [string, V.Vector];
@@ -137,6 +144,20 @@ function atomVector(p: AtomPayload, dims: number, globalSeed: bigint): V.Vector 
     atomCacheBytes -= ov.length;
   }
   return v;
+}
+
+function quickKey(p: AtomPayload): string | null {
+  switch (p.t) {
+    case 'i64':
+    case 'bool':
+    case 'String':
+    case 'keyword':
+      return `${p.t}:${p.v}`;
+    case 'f64':
+      return `f64:${Object.is(p.v, -0) ? '-0' : p.v}`;
+    default:
+      return null; // holons and quoted programs: keyed by their hash
+  }
 }
 
 // ─── canonical bytes ─────────────────────────────────────────────────────

@@ -6,5 +6,8 @@ import './collections';
 import './io';
 import './kernel';
 import './config';
+import './algebra';
+import './math';
 import './threads';
 import './signals';
+import './lru';

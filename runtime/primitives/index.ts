@@ -11,3 +11,4 @@ import './math';
 import './threads';
 import './signals';
 import './lru';
+import './lru';

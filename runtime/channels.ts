@@ -43,6 +43,27 @@ export class ReceiverEnd implements Opaque {
   constructor(readonly queue: Queue) {}
 }
 
+/**
+ * Something other than a queue end that the queue verbs work on — e.g. a
+ * process peer talking EDN over pipes — so moving a service from a thread to
+ * a process changes one line. Each method follows the blocking rule: no
+ * effect when it returns BLOCKED.
+ */
+export interface Port {
+  readonly typeName: string;
+  /** (Some ()) when sent, :None when the other side is gone, or blocked. */
+  portSend?(v: Value, t: Thread): Value | { blocked: true; reason: string };
+  /** (Some v), :None when the other side is gone and nothing is left, or blocked. */
+  portRecv?(t: Thread): Value | { blocked: true; reason: string };
+  /** (Some v) or :None, never blocking. */
+  portTryRecv?(t: Thread): Value;
+}
+
+export function isPort(v: unknown): v is Port {
+  return typeof v === 'object' && v !== null && typeof (v as Port).typeName === 'string' &&
+    (typeof (v as Port).portSend === 'function' || typeof (v as Port).portRecv === 'function');
+}
+
 /** A value handed to a thread parked on a rendezvous queue, with the queue it came through. */
 export interface Delivery {
   readonly queue: Queue;

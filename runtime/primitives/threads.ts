@@ -5,7 +5,7 @@
 
 import { WatPanic, WatRuntimeError, typeMismatch } from '../errors';
 import {
-  Queue, ReceiverEnd, SendResult, SenderEnd, markReceiverGone, markSenderGone, parkReceiver, parkSender, trySend, tryRecv,
+  Queue, ReceiverEnd, SendResult, SenderEnd, isPort, markReceiverGone, markSenderGone, parkReceiver, parkSender, trySend, tryRecv,
 } from '../channels';
 import { HoldsValues, isHeld } from '../drop';
 import type { Thread } from '../thread';
@@ -63,6 +63,7 @@ definePrim({ name: `${K}make-unbounded-queue`, min: 0, max: 0, typeArgs: 1, kind
 definePrim({
   name: `${K}send`, min: 2, max: 2, kind: 'block',
   block: ([s, v], t) => {
+    if (isPort(s) && s.portSend) return s.portSend(v, t);
     const q = sender(s, `${K}send`);
     // the receiver may have been dropped since the last sweep: look now
     if (!q.receiverGone && !isHeld(t.sched.threads, q.receiver)) markReceiverGone(q);
@@ -81,6 +82,7 @@ definePrim({
 definePrim({
   name: `${K}recv`, min: 1, max: 1, kind: 'block',
   block: ([r], t) => {
+    if (isPort(r) && r.portRecv) return r.portRecv(t);
     const q = receiver(r, `${K}recv`);
     const got = tryRecv(q, t);
     if (got === 'gone') return NONE;
@@ -97,6 +99,7 @@ definePrim({
 definePrim({
   name: `${K}try-recv`, min: 1, max: 1, kind: 'pure',
   impl: ([r], t) => {
+    if (isPort(r) && r.portTryRecv) return r.portTryRecv(t);
     const got = tryRecv(receiver(r, `${K}try-recv`), t);
     return typeof got === 'object' ? new Some(got.value) : NONE;
   },

@@ -82,6 +82,20 @@ function reach(threads: readonly Thread[], target: object | null): { seen: Set<o
 
 /** Is `end` still held by anything live? Stops at the first holder found. */
 export function isHeld(threads: readonly Thread[], end: object): boolean {
+  // Almost always some register holds the end itself: look there first,
+  // without allocating, before walking everything reachable.
+  for (const t of threads) {
+    if (t.state === 'done' || t.state === 'failed') continue;
+    const top = t.frames.length - 1;
+    for (let i = top; i >= 0; i--) {
+      const f = t.frames[i];
+      if (!f.code) continue;
+      const ins = f.code[i === top ? f.pc : f.pc - 1];
+      if (!ins) continue;
+      const live = ins.live;
+      for (let k = 0; k < live.length; k++) if (f.regs[live[k]] === end) return true;
+    }
+  }
   return reach(threads, end).found;
 }
 

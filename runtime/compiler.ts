@@ -199,7 +199,7 @@ function compileBody(
 const SPECIAL = new Set([
   ':wat::core::if', ':wat::core::let', ':wat::core::let*', ':wat::core::match', ':wat::core::try', ':wat::core::lambda',
   ':wat::core::and', ':wat::core::or', ':wat::core::quote', ':wat::core::forms', ':wat::core::struct-new', ':wat::core::define',
-  ':wat::core::defmacro', ':wat::core::quasiquote',
+  ':wat::core::defmacro', ':wat::core::quasiquote', ':wat::core::struct-field',
 ]);
 
 const pureCache = new WeakMap<Ast, boolean>();
@@ -498,7 +498,21 @@ export const LOOP_YIELD = Object.freeze({ loopYield: true });
 /** Iterations a generated loop runs before giving the scheduler a turn. */
 const LOOP_CHUNK = 20_000;
 
-const RT = { checkBool, letMismatch, throwNoArm, Some, Ok, Err, StructValue, EnumValue, UNIT, NONE, LOOP_YIELD };
+function structField(v: Value, i: number, loc: Loc): Value {
+  if (!(v instanceof StructValue)) {
+    const e = typeMismatch(':wat::core::struct-field', 'Struct', typeName(v));
+    e.loc = loc;
+    throw e;
+  }
+  if (i >= v.fields.length) {
+    const e = new WatRuntimeError(`:wat::core::struct-field: ${v.def.name} has ${v.fields.length} field(s); index ${i} is out of range`);
+    e.loc = loc;
+    throw e;
+  }
+  return v.fields[i];
+}
+
+const RT = { structField, checkBool, letMismatch, throwNoArm, Some, Ok, Err, StructValue, EnumValue, UNIT, NONE, LOOP_YIELD };
 
 /** Can `node`, in tail position of function `self`, compile into a JS loop? */
 function loopable(node: Ast, world: World, self: string): boolean {
@@ -706,6 +720,14 @@ class Gen {
       case ':wat::core::struct-new': {
         const def = structDef(node, ctx);
         return `new RT.StructValue(${this.k(def)}, [${this.args(items.slice(2), scope, hoistArgs).join(', ')}])`;
+      }
+      case ':wat::core::struct-field': {
+        // (struct-field value index): a field by position, the index a literal
+        if (items.length !== 3 || items[2].kind !== 'int' || Number(items[2].value) < 0) {
+          fail('struct-field takes a struct and a non-negative integer literal: (:wat::core::struct-field s 0)', node.loc);
+        }
+        const [v] = this.args(items.slice(1, 2), scope, hoistArgs);
+        return `RT.structField(${v}, ${Number(items[2].value)}, ${this.k(node.loc)})`;
       }
       case ':wat::core::define':
         return fail('define is a top-level form; it cannot appear inside an expression', node.loc,

@@ -23,7 +23,7 @@ export const enum RunStatus {
 const scratch: Value[] = [];
 
 /** A stack this deep is a runaway recursion, not a program: fail instead of exhausting memory. */
-const MAX_FRAMES = 10_000_000;
+const MAX_FRAMES = 2_000_000;
 
 export function enterClosure(t: Thread, fn: Closure, args: Value[], dst: number): void {
   const p = fn.proto as FnProto;
@@ -256,7 +256,9 @@ function notCallable(v: Value, name: string): WatRuntimeError {
 }
 
 function stackOverflow(name: string): WatRuntimeError {
-  return new WatRuntimeError(`stack overflow: ${MAX_FRAMES} nested calls (calling ${name}); is a recursion missing its base case, or not in tail position?`, 'stack-overflow');
+  return new WatRuntimeError(
+    `stack depth exceeded: ${MAX_FRAMES.toLocaleString('en-US')} nested calls (calling ${name}); is a recursion missing its base case, or could the call be in tail position?`,
+    'stack-overflow');
 }
 
 function toRuntimeError(e: unknown, loc: Loc | null): WatRuntimeError {

@@ -40,6 +40,14 @@ test('recursion depth is not bounded by the JS stack: 200,000 nested non-tail ca
   assert.is(call(w, ':t::sum', 200_000), 20_000_100_000);
 });
 
+test('1,000,000-deep recursion completes; a runaway one fails with "stack depth exceeded"', () => {
+  const w = program(`(:wat::core::define (:t::sum (n :i64) -> :i64)
+    (:wat::core::if (:wat::core::= n 0) -> :i64 0 (:wat::core::i64::+ n (:t::sum (:wat::core::i64::- n 1)))))
+(:wat::core::define (:t::forever (n :i64) -> :i64) (:wat::core::i64::+ 1 (:t::forever n)))`);
+  assert.is(call(w, ':t::sum', 1_000_000), 500_000_500_000);
+  assert.throws(() => call(w, ':t::forever', 0), /stack depth exceeded: 2,000,000 nested calls \(calling :t::forever\)/);
+});
+
 test('higher-order primitives call wat functions by name and by lambda', () => {
   const defs = '(:wat::core::define (:t::sq (x :i64) -> :i64) (:wat::core::i64::* x x))';
   assert.equal(evalExpr('(:wat::core::map (:wat::core::range 0 4) :t::sq)', ':Vec<i64>', defs), [0, 1, 4, 9]);

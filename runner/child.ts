@@ -1,0 +1,55 @@
+// The code that runs inside a forked child, and nothing else.
+//
+// The child is a copy of the parent's heap but NOT of a working Node.js: its
+// epoll instance, libuv handles and stdio streams are shared with, or belong
+// to, the parent. So from here on: no console, no process.stdout, no timers,
+// no promises, no returning to the event loop. Output goes out with direct
+// write(2) on the fds the executor arranged, and the child ends with _exit(2)
+// so no exit handler or inherited buffer runs twice. See
+// /work/shared/notes/fork-in-node.md.
+
+import { toEDNStringFromSimpleObject } from 'edn-data';
+import * as native from '../native';
+
+/** The fds the executor gives every child (native.fork maps `extra` from 3). */
+export const CHILD_STDOUT_FD = 1;
+export const CHILD_STDERR_FD = 2;
+export const CHILD_RESULT_FD = 3;
+
+/** Exit status when the child body itself throws (a bug, not a test failure). */
+export const CHILD_INTERNAL_ERROR_EXIT = 2;
+
+export interface ChildOutcome {
+  /** 0 pass, 1 runtime error, 2 panic or assertion, 3 startup, 4 main signature. */
+  readonly exitCode: number;
+  readonly stdout: string | Buffer;
+  readonly stderr: string | Buffer;
+  /** The test's record (runtime's TestRecord): a plain object of strings,
+   *  numbers, null, arrays and objects, sent to the parent as EDN. Null
+   *  sends nothing, which the parent reports as a crash. */
+  readonly record: object | null;
+}
+
+/** Runs one test synchronously in the child. Never called in the parent. */
+export type ChildBody = () => ChildOutcome;
+
+/** Runs `body`, ships its outcome to the parent, and _exits. Never returns. */
+export function runChildAndExit(body: ChildBody): never {
+  try {
+    const outcome = body();
+    if (outcome.stdout.length > 0) native.write(CHILD_STDOUT_FD, outcome.stdout);
+    if (outcome.stderr.length > 0) native.write(CHILD_STDERR_FD, outcome.stderr);
+    if (outcome.record !== null) {
+      native.write(CHILD_RESULT_FD, toEDNStringFromSimpleObject(outcome.record as never));
+    }
+    native.exit(outcome.exitCode);
+  } catch (err) {
+    const detail = err instanceof Error ? err.stack ?? err.message : String(err);
+    try {
+      native.write(CHILD_STDERR_FD, `wat-test: the test process failed before reporting a result:\n${detail}\n`);
+    } catch {
+      // stderr is gone too; the exit status below still tells the parent.
+    }
+    native.exit(CHILD_INTERNAL_ERROR_EXIT);
+  }
+}

@@ -1,0 +1,13 @@
+// The one place the runner meets the wat interpreter: runtime/'s facade,
+// shaped as a TestSource. Everything else in runner/ works with any source,
+// which is how its tests run plain JavaScript children instead.
+
+import { LoadedFile, loadTestFile, runTest } from '../runtime';
+import type { TestSource } from './load';
+
+export const watSource: TestSource<LoadedFile> = {
+  // Parent: parse, expand, resolve and freeze once; every child inherits it.
+  load: (absPath) => loadTestFile(absPath),
+  // Child: run one test synchronously to a coded outcome (never throws).
+  childBody: (file, test) => () => runTest(file, test.name),
+};

@@ -1,0 +1,79 @@
+// A TestSource for the runner's own tests: ".wat" files in a tiny line
+// format that plain JavaScript child bodies act out, so the whole CLI and
+// dispatcher can be tested with real forks but without the wat interpreter.
+//
+//   pass NAME      exits 0, prints "NAME ran" on stdout
+//   fail NAME      assertion failure record, exit 2
+//   sleep NAME MS  sleeps MS milliseconds (poll(2) in the child), then passes
+//   loop NAME      spins forever (only a timeout ends it)
+//   broken         the file fails to load, at this line
+
+import * as fs from 'fs';
+import * as native from '../../native';
+import type { ChildBody } from '../../runner/child';
+import type { TestCase } from '../../runner/events';
+import type { LoadedSuite, TestSource } from '../../runner/load';
+
+interface FakeTest extends TestCase {
+  readonly kind: string;
+  readonly arg: number;
+}
+
+interface FakeSuite extends LoadedSuite {
+  readonly tests: readonly FakeTest[];
+}
+
+class FakeStartupError extends Error {
+  constructor(message: string, readonly location: { file: string; line: number; col: number }) {
+    super(message);
+  }
+}
+
+const PASSED = { status: 'passed', cause: null, failure: null };
+
+export const fakeSource: TestSource<FakeSuite> = {
+  load(file) {
+    const tests: FakeTest[] = [];
+    fs.readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((text, i) => {
+        const [kind, name, arg] = text.trim().split(/\s+/);
+        if (kind === '' || kind === undefined) return;
+        if (kind === 'broken') {
+          throw new FakeStartupError(`${file}:${i + 1}:1: this file is broken on purpose`, { file, line: i + 1, col: 1 });
+        }
+        tests.push({ kind, name, file, line: i + 1, col: 1, arg: Number(arg ?? 0) });
+      });
+    return { file, tests };
+  },
+
+  childBody(_suite, test): ChildBody {
+    const t = test as FakeTest;
+    return () => {
+      switch (t.kind) {
+        case 'pass':
+          return { exitCode: 0, stdout: `${t.name} ran\n`, stderr: '', record: PASSED };
+        case 'fail':
+          return {
+            exitCode: 2,
+            stdout: '',
+            stderr: '',
+            record: {
+              status: 'failed',
+              cause: 'assertion',
+              failure: { message: `${t.name} failed on purpose`, actual: '1', expected: '2', location: { file: t.file, line: t.line, col: 1 }, frames: [] },
+            },
+          };
+        case 'sleep':
+          native.poll([], [], t.arg);
+          return { exitCode: 0, stdout: '', stderr: '', record: PASSED };
+        case 'loop':
+          for (;;) {
+            // until killed
+          }
+        default:
+          throw new Error(`unknown fake test kind ${t.kind}`);
+      }
+    };
+  },
+};

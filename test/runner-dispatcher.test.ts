@@ -1,0 +1,105 @@
+// The dispatcher: event order, the -j bound, and SIGINT/SIGTERM mid-run,
+// with real forked children acting out the fake source's tests.
+
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { dispatch } from '../runner/dispatcher';
+import type { RunEvent } from '../runner/events';
+import { loadFiles } from '../runner/load';
+import { planOrder } from '../runner/plan';
+import { childrenOfSelf, eventually } from './helpers/runner-proc';
+import { fakeSource } from './helpers/runner-source';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wat-dispatch-'));
+function write(name: string, lines: string[]): string {
+  const file = path.join(root, name);
+  fs.writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+async function run(files: string[], jobs: number, onEvent: (e: RunEvent) => void = () => undefined) {
+  const loads = loadFiles(files, fakeSource);
+  const suites = loads.flatMap((l) => (l.ok ? [l.suite] : []));
+  const tests = planOrder(suites, 1).map(({ file, test }) => ({ test, body: () => fakeSource.childBody(file, test) }));
+  const events: RunEvent[] = [];
+  const finished = await dispatch(
+    { seed: 1, jobs, execute: { timeoutMs: 10_000, maxOutputBytes: 4096 }, files: loads, tests },
+    (e) => {
+      events.push(e);
+      onEvent(e);
+    },
+  );
+  return { events, finished };
+}
+
+function maxInFlight(events: RunEvent[]): number {
+  let now = 0;
+  let max = 0;
+  for (const e of events) {
+    if (e.type === 'test-started') max = Math.max(max, ++now);
+    if (e.type === 'test-finished') now--;
+  }
+  return max;
+}
+
+test('events come in order: run, files, start/finish per test, run end with the tally', async () => {
+  const a = write('a.wat', ['pass one', 'fail two']);
+  const b = write('b.wat', ['pass three', 'broken']);
+  const { events, finished } = await run([a, b], 2);
+
+  assert.equal(events[0], { type: 'run-started', seed: 1, jobs: 2, files: [a, b], testCount: 2, timeoutMs: 10_000 });
+  const loaded = events[1];
+  assert.ok(loaded.type === 'file-loaded' && loaded.file === a && loaded.loadMs >= 0);
+  assert.equal(loaded.type === 'file-loaded' && loaded.tests.map((t) => t.name), ['one', 'two']);
+  assert.equal(events[2], { type: 'file-failed', file: b, message: `${b}:2:1: this file is broken on purpose`, location: { file: b, line: 2, col: 1 } });
+  assert.is(events[events.length - 1], finished);
+  assert.equal(finished, { ...finished, passed: 1, failed: 1, timedOut: 0, crashed: 0, fileErrors: 1, interrupted: null });
+
+  const middle = events.slice(3, -1);
+  assert.is(middle.length, 4);
+  for (const name of ['one', 'two']) {
+    const started = middle.findIndex((e) => e.type === 'test-started' && e.name === name);
+    const ended = middle.findIndex((e) => e.type === 'test-finished' && e.result.name === name);
+    assert.ok(started >= 0 && ended > started, `${name}: started at ${started}, finished at ${ended}`);
+  }
+  const one = middle.find((e) => e.type === 'test-finished' && e.result.name === 'one');
+  assert.is(one?.type === 'test-finished' && one.result.stdout, 'one ran\n');
+});
+
+test('-j bounds the children running at once, and is reached', async () => {
+  const f = write('sleepy.wat', Array.from({ length: 6 }, (_, i) => `sleep s${i} 150`));
+  assert.is(maxInFlight((await run([f], 2)).events), 2);
+  assert.is(maxInFlight((await run([f], 1)).events), 1);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal} mid-run kills every running child, reaps them and reports a partial run`, async () => {
+    const f = write(`forever-${signal}.wat`, ['sleep a 60000', 'sleep b 60000', 'sleep c 60000', 'sleep d 60000']);
+    const listenersBefore = process.listenerCount(signal);
+    const started = Date.now();
+    let sent = false;
+    let starts = 0;
+    const { events, finished } = await run([f], 2, (e) => {
+      // Once both slots are busy, interrupt the run the way a user would.
+      if (e.type === 'test-started' && ++starts === 2) {
+        sent = true;
+        setImmediate(() => process.kill(process.pid, signal));
+      }
+    });
+    assert.ok(sent);
+    assert.is(finished.interrupted, signal);
+    assert.is(finished.passed + finished.failed + finished.timedOut + finished.crashed, 0);
+    assert.is(events.filter((e) => e.type === 'test-started').length, 2, 'no test starts after the signal');
+    assert.is(events.filter((e) => e.type === 'test-finished').length, 0, 'killed tests are not reported as results');
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+    assert.is(process.listenerCount(signal), listenersBefore, 'signal listeners removed');
+    assert.ok(await eventually(() => childrenOfSelf().length === 0), `children left: ${childrenOfSelf()}`);
+  });
+}
+
+test.after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+test.run();

@@ -1,0 +1,104 @@
+// bin/wat-test with the real wat runtime, started as a user would: plain
+// `node` (so the --single-threaded re-execution is exercised), the wat
+// fixtures, and Ctrl-C / kill mid-run.
+
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const repo = path.resolve(__dirname, '..', '..');
+const bin = path.join(repo, 'bin', 'wat-test');
+const fixtures = path.join(repo, 'fixtures', 'exit-paths');
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wat-e2e-'));
+
+// Three tests that spin until killed (a bare test function: no sandbox).
+const spinFile = path.join(root, 'spin.wat');
+fs.writeFileSync(
+  spinFile,
+  `(:wat::config::set-dims! 1024)
+(:wat::config::set-capacity-mode! :error)
+(:wat::core::define (:e2e::spin (n :i64) -> :wat::kernel::RunResult)
+  (:e2e::spin (:wat::core::i64::+ n 1)))
+(:wat::core::define (:e2e::test-spin-a -> :wat::kernel::RunResult) (:e2e::spin 0))
+(:wat::core::define (:e2e::test-spin-b -> :wat::kernel::RunResult) (:e2e::spin 0))
+(:wat::core::define (:e2e::test-spin-c -> :wat::kernel::RunResult) (:e2e::spin 0))
+`,
+);
+
+function plainNodeEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.WAT_TEST_REEXECUTED;
+  return env;
+}
+function processesMentioning(text: string): number[] {
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+    } catch {
+      return false;
+    }
+  });
+}
+const jsonLines = (text: string) => text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+test('plain `node bin/wat-test` re-runs itself single-threaded and forks the tests', () => {
+  // Forking refuses to work without --single-threaded, so passing tests
+  // prove the re-execution happened.
+  const r = spawnSync(process.execPath, [bin, path.join(fixtures, 'pass.wat')], { encoding: 'utf8', env: plainNodeEnv(), timeout: 60_000 });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, '2 passed, 0 failed');
+});
+
+test('real fixtures: a passing file, a file that does not parse, 50 MB of output capped', () => {
+  const r = spawnSync(
+    bin,
+    ['--reporter', 'json', '--max-output', '1000', ...['pass.wat', 'parse-error.wat', 'big-output.wat'].map((f) => path.join(fixtures, f))],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  assert.is(r.status, 1, r.stderr);
+  const lines = jsonLines(r.stdout);
+  const failedFile = lines.find((l) => l.event === 'file-failed');
+  assert.equal(failedFile?.location, { file: path.join(fixtures, 'parse-error.wat'), line: 6, col: 1 });
+  const ends = lines.filter((l) => l.event === 'test-end');
+  assert.equal(ends.map((l) => l.status), ['passed', 'passed', 'passed']);
+  const big = ends.find((l) => String(l.name).includes('fifty-megabytes'));
+  assert.is(big?.stdout, `${'0123456789'.repeat(100)}\n[truncated: ${50_050_000 - 1000} bytes not shown]`);
+  assert.equal(lines[lines.length - 1], { ...lines[lines.length - 1], passed: 3, fileErrors: 1, interrupted: null });
+});
+
+for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  test(`${signal} to the command mid-run: partial summary, exit ${status}`, async () => {
+    // Plain node: the signal goes to the wrapper, which must forward it.
+    const child = spawn(process.execPath, [bin, '--reporter', 'json', '--reporter', 'pretty', '-j', '2', '--timeout', '60000', spinFile], {
+      cwd: root,
+      env: plainNodeEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let sent = false;
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      if (!sent && (out.match(/"event":"test-start"/g) ?? []).length === 2) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    const exit = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    assert.ok(sent, `never saw two tests start:\n${out}`);
+    assert.is(exit, status);
+    assert.match(out, `"interrupted":"${signal}"`);
+    assert.match(out, `Interrupted by ${signal}`);
+    assert.not.match(out, '"event":"test-end"');
+    // Every test process is a fork of the runner, so it has the runner's
+    // command line, which names this run's own temporary directory.
+    assert.equal(processesMentioning(root), []);
+  });
+}
+
+test.after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+test.run();

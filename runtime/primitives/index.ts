@@ -11,4 +11,6 @@ import './math';
 import './threads';
 import './signals';
 import './lru';
-import './lru';
+import './lists';
+import './maps';
+import './eval';

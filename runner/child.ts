@@ -53,3 +53,20 @@ export function runChildAndExit(body: ChildBody): never {
     native.exit(CHILD_INTERNAL_ERROR_EXIT);
   }
 }
+
+let warmed = false;
+
+/**
+ * Runs the child's reporting code once in the parent, so that children
+ * inherit it compiled instead of compiling it again each (measured: ~0.4 ms
+ * of every child's CPU for the EDN encoder alone).
+ */
+export function warmChildPath(): void {
+  if (warmed) return;
+  warmed = true;
+  toEDNStringFromSimpleObject({
+    status: 'failed',
+    cause: 'assertion',
+    failure: { message: 'warm', actual: null, expected: 'x', location: { file: 'f', line: 1, col: 2 }, frames: [{ name: 'n', file: 'f', line: 1, col: 0 }] },
+  } as never);
+}

@@ -18,9 +18,9 @@ import { performance } from 'perf_hooks';
 import * as native from '../native';
 import { Fd, pipeFds } from '../native';
 import { Captured, Capture, captureFd } from './capture';
-import { ChildBody, runChildAndExit } from './child';
-import type { TestCase, TestResult } from './events';
-import { becomeSubreaper, claim, killSession, reapStrays, unclaim } from './leaks';
+import { ChildBody, runChildAndExit, warmChildPath } from './child';
+import type { Leak, TestCase, TestResult } from './events';
+import { becomeSubreaper, claim, killSession, mayHaveLeftovers, reapStrays, unclaim } from './leaks';
 import { decodeRecord, DecodedRecord } from './record';
 import { judge } from './verdict';
 
@@ -59,6 +59,7 @@ const PIPE_GRACE_MS = 1_000;
 /** Forks a child that runs `body` and returns a handle to it at once. */
 export function startTest(test: TestCase, body: ChildBody, opts: ExecuteOptions): RunningTest {
   becomeSubreaper();
+  warmChildPath();
   const startedAt = performance.now();
   const fds: Fd[] = [];
   const pipe = () => {
@@ -142,9 +143,12 @@ function supervise(
     const durationMs = performance.now() - startedAt;
     native.forget(pid);
     // Leaks first: a leaked grandchild may hold the pipes open.
-    const leaks = await killSession(pid);
     unclaim(pid);
-    reapStrays();
+    let leaks: Leak[] = [];
+    if (mayHaveLeftovers()) {
+      leaks = await killSession(pid);
+      reapStrays();
+    }
 
     let pipesHeldOpenMs: number | null = null;
     const heldTimer = setTimeout(() => {

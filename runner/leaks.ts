@@ -7,7 +7,7 @@
 
 import * as native from '../native';
 import type { Leak } from './events';
-import { commandOf, processesBelow, readStat } from './procfs';
+import { commandOf, ownChildren, processesBelow, readStat } from './procfs';
 
 // Pids some caller is already waiting for (running test children, leaks
 // being reaped). Stray reaping must not steal their exit status, and a
@@ -39,6 +39,19 @@ export function becomeSubreaper(): void {
   if (subreaper) return;
   native.setChildSubreaper();
   subreaper = true;
+}
+
+/**
+ * True when this process has a child nobody claimed: something a test left
+ * behind (re-parented to us) or a stray zombie. Everything a finished test
+ * leaves is our descendant through such a child, so when there is none the
+ * full scan can be skipped — it is the common case, and the scan costs a
+ * dozen /proc reads per test.
+ */
+export function mayHaveLeftovers(): boolean {
+  const kids = ownChildren();
+  if (kids === null) return true;
+  return kids.some((pid) => !claimed.has(pid));
 }
 
 /**

@@ -106,3 +106,21 @@ function allProcesses(): ProcStat[] {
   }
   return out;
 }
+
+/**
+ * The pids of this process's own children, from the main thread's list (the
+ * thread that forks every test child, and the one orphans are re-parented
+ * to, this process being their subreaper); null if the kernel has no
+ * children lists. One read: the fast check run after every test.
+ */
+export function ownChildren(): number[] | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/self/task/${process.pid}/children`, 'latin1');
+  } catch {
+    return null;
+  }
+  const out: number[] = [];
+  for (const word of text.split(' ')) if (word !== '') out.push(Number(word));
+  return out;
+}

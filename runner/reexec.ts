@@ -19,7 +19,8 @@ export function isSingleThreaded(execArgv: readonly string[]): boolean {
  *  arguments and stdio, forwarding SIGINT/SIGTERM; resolves to the status to
  *  exit with (128 + signal number if the re-executed process was killed). */
 export function reexecSingleThreaded(argv: readonly string[]): Promise<number> {
-  const child = spawn(process.execPath, ['--single-threaded', ...process.execArgv, process.argv[1], ...argv], {
+  // the same flags as bin/wat-test's first line
+  const child = spawn(process.execPath, ['--single-threaded', '--max-semi-space-size=1', ...process.execArgv, process.argv[1], ...argv], {
     stdio: 'inherit',
     env: { ...process.env, [REEXEC_ENV]: '1' },
   });

@@ -62,13 +62,47 @@ const EXIT_OF_CAUSE: Record<FailureCauseName, number> = {
 
 const RUN_RESULT_TYPE = ':wat::kernel::RunResult';
 
-/** Build the stdlib world now (the runner does this in the parent, before any fork). */
+let warm = false;
+
+/**
+ * Get the parent ready to fork: build the stdlib world and run a few
+ * representative tests in-process, so that every function on a test's path
+ * is already compiled (and the hot ones optimised) when children inherit the
+ * heap. Measured: a trivial test's child costs 6.0 ms cold, 2.7 ms warm.
+ */
 export function warmUp(): void {
+  if (warm) return;
+  warm = true;
   stdlibWorld();
+  const world = startupFromSource(WARM_UP_SOURCE, '<wat-test warm-up>', { file: null, loader: new FsLoader(), base: stdlibWorld() });
+  const file: LoadedFile = { file: '<wat-test warm-up>', tests: discoverTests(world, '<wat-test warm-up>'), world };
+  for (let round = 0; round < 30; round++) for (const t of file.tests) runTest(file, t.name);
 }
+
+// Passing and failing assertions, captured output and a runtime error: the
+// paths a typical test takes.
+const WARM_UP_SOURCE = `
+(:wat::config::set-dims! 1024)
+(:wat::config::set-capacity-mode! :error)
+(:wat::test::deftest :wat-test::warm-up::test-eq 1024 :error (:wat::test::assert-eq (:wat::core::i64::+ 1 2) 3))
+(:wat::test::deftest :wat-test::warm-up::test-contains 1024 :error (:wat::test::assert-contains "warm" "ar"))
+(:wat::test::deftest :wat-test::warm-up::test-fails 1024 :error (:wat::test::assert-eq "a" "b"))
+(:wat::test::deftest :wat-test::warm-up::test-divides 1024 :error (:wat::test::assert-eq (:wat::core::i64::/ 1 0) 0))
+(:wat::test::deftest :wat-test::warm-up::test-output 1024 :error
+  (:wat::test::assert-stdout-is
+    (:wat::test::run-ast
+      (:wat::test::program
+        (:wat::config::set-dims! 1024)
+        (:wat::config::set-capacity-mode! :error)
+        (:wat::core::define (:user::main (stdin :wat::io::IOReader) (stdout :wat::io::IOWriter) (stderr :wat::io::IOWriter) -> :())
+          (:wat::io::IOWriter/println stdout "hi")))
+      (:wat::core::vec :String))
+    (:wat::core::vec :String "hi")))
+`;
 
 /** Parse, expand, resolve and freeze one test file. Throws WatStartupError with file:line:col. */
 export function loadTestFile(absPath: string): LoadedFile {
+  warmUp();
   let text: string;
   try {
     text = fs.readFileSync(absPath, 'utf8');

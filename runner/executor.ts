@@ -163,7 +163,8 @@ function supervise(
       kind: 'finished',
       result: judge({
         test,
-        exitCode: info.exitCode,
+        // the shell convention the product promises: 128+N when killed by signal N
+        exitCode: info.status,
         signal: info.signalName,
         durationMs,
         maxRssKb: info.maxRssKb,

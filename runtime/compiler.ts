@@ -164,10 +164,15 @@ export function compileDefine(cell: FnCell, world: World): Closure {
   return new Closure(proto, []);
 }
 
-/** Compile a free-standing expression (eval-ast!, top-level checks) as a zero-argument function. */
-export function compileThunk(expr: Ast, world: World, name = '<eval>'): Closure {
-  const proto = new FnProto(name, 0, [], UNIT_TYPE, expr.loc);
-  compileBody(proto, { name, nameNode: expr, params: [], ret: UNIT_TYPE }, [expr], world, null, null, expr.loc);
+/**
+ * Compile a free-standing expression (eval-ast!, top-level checks) as a
+ * function of the given local names (none by default): eval binds the
+ * caller's visible locals this way.
+ */
+export function compileThunk(expr: Ast, world: World, name = '<eval>', locals: readonly string[] = []): Closure {
+  const params = locals.map((n) => ({ sym: new Ast('symbol', n, expr.loc), type: UNIT_TYPE }));
+  const proto = new FnProto(name, params.length, params.map((p) => p.type), UNIT_TYPE, expr.loc);
+  compileBody(proto, { name, nameNode: expr, params, ret: UNIT_TYPE }, [expr], world, null, null, expr.loc);
   return new Closure(proto, []);
 }
 
@@ -319,6 +324,23 @@ function emitNode(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
   ctx.emit(new Instr(dst === TAIL ? Op.TailCall : Op.Call, node.loc, dst, callee, args, -1, null, null, null, null, null, name), scope);
 }
 
+/** The local names visible at a call site and their values, for eval. */
+export class EvalScope {
+  constructor(readonly names: readonly string[], readonly values: readonly Value[]) {}
+}
+
+/** An operand that snapshots every binding visible in `scope` (innermost wins). */
+function scopeSnapshot(scope: Scope, ctx: FnCtx): Operand {
+  const names: string[] = [];
+  const regs: number[] = [];
+  for (let b = scope; b; b = b.next) {
+    if (names.includes(b.name)) continue;
+    names.push(b.name);
+    regs.push(b.reg);
+  }
+  return (r) => new EvalScope(names, regs.map((i) => r[i])) as unknown as Value;
+}
+
 function emitSuspendingPrim(p: PrimSpec, node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
   const argNodes = node.items.slice(1 + skipTypeArgs(p, node));
   checkArity(p.name, p.min === p.max ? p.min : `${p.min}..${p.max === Infinity ? 'n' : p.max}`, argNodes.length, node.loc, p.min, p.max);
@@ -333,6 +355,7 @@ function emitSuspendingPrim(p: PrimSpec, node: Ast, scope: Scope, ctx: FnCtx, ds
         return (regs: Value[]) => regs[reg];
       })
     : operands(argNodes, scope, ctx);
+  if (p.takesScope) args.push(scopeSnapshot(scope, ctx));
   const r = dst === TAIL ? ctx.reg() : dst;
   const ins = new Instr(p.kind === 'hof' ? Op.Hof : Op.Block, node.loc, r, null, args);
   ins.name = p.name;

@@ -51,6 +51,16 @@ test('eval-ast! sees the world\'s functions, lambdas and higher-order primitives
       (:wat::core::lambda ((a :i64) (x :i64) -> :i64) (:wat::core::i64::+ a x)))))`, defs), { ok: '14' });
 });
 
+test('eval-ast! sees the caller\'s local bindings (innermost wins), not other functions\' locals', () => {
+  assert.equal(run(`(:wat::core::let* (((x :i64) 40) ((y :i64) 2))
+    (:wat::core::eval-ast! (:wat::core::quote (:wat::core::i64::+ x y))))`), { ok: '42' });
+  assert.equal(run(`(:wat::core::let* (((x :i64) 1))
+    (:wat::core::let* (((x :i64) 7)) (:wat::core::eval-ast! (:wat::core::quote x))))`), { ok: '7' });
+  const defs = `(:wat::core::define (:t::secret -> :i64) (:wat::core::let* (((hidden :i64) 9)) hidden))
+    (:wat::core::define (:t::peek -> :Result<i64,wat::core::EvalError>) (:wat::core::eval-ast! (:wat::core::quote hidden)))`;
+  errKind(outcome(evalExpr('(:wat::core::let* (((_ :i64) (:t::secret))) (:t::peek))', ':Result<i64,wat::core::EvalError>', defs)), 'unbound-symbol', /unbound name hidden/);
+});
+
 test('eval-ast! takes an AST built at run time by quasiquote', () => {
   const expr = `(:wat::core::let* (((n :i64) 5))
     (:wat::core::eval-ast! \`(:wat::core::i64::* ,n 3)))`;

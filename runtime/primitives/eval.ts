@@ -22,7 +22,7 @@
 
 import { Ast } from '../ast';
 import { EVAL_ERROR } from '../builtins';
-import { compileThunk } from '../compiler';
+import { EvalScope, compileThunk } from '../compiler';
 import { WatPanic, WatRuntimeError, WatStartupError } from '../errors';
 import { LoadRefused, readPayload } from '../loader';
 import { parseSource } from '../parser';
@@ -79,20 +79,20 @@ function compileFailure(e: WatStartupError): Err {
 }
 
 /** Run forms in order under the eval rules; the value of the last one (unit for none). */
-function* runForms(forms: readonly Ast[], t: Thread): Generator<[Value, Value[]], Value, Value> {
+function* runForms(forms: readonly Ast[], t: Thread, scope: EvalScope): Generator<[Value, Value[]], Value, Value> {
   let last: Value = UNIT;
   for (const form of forms) {
     const bad = mutationHead(form);
     if (bad) return evalError('mutation-form-refused', `eval refused mutation form: ${bad}`);
     let thunk;
     try {
-      thunk = compileThunk(form, t.world, '<eval>');
+      thunk = compileThunk(form, t.world, '<eval>', scope.names);
     } catch (e) {
       if (e instanceof WatStartupError) return compileFailure(e);
       throw e;
     }
     try {
-      last = yield [thunk, []];
+      last = yield [thunk, scope.values.slice()];
     } catch (e) {
       // errors raised inside the eval'd code arrive here (the VM throws them into this frame)
       if (e instanceof WatRuntimeError && !(e instanceof WatPanic)) return runtimeFailure(e);
@@ -185,16 +185,18 @@ function verified(f: () => void): void {
 /** A hof primitive whose preparation may fail into an EvalError before any code runs. */
 function evalPrim(name: string, arity: number, prepare: (args: Value[], t: Thread) => Ast[]): void {
   definePrim({
-    name, min: arity, max: arity, kind: 'hof',
+    name, min: arity, max: arity, kind: 'hof', takesScope: true,
     hof: function* (args, t) {
+      // the compiler passes the call site's locals as the last argument
+      const scope = args[args.length - 1] as unknown as EvalScope;
       let forms: Ast[];
       try {
-        forms = prepare(args, t);
+        forms = prepare(args.slice(0, -1), t);
       } catch (e) {
         if (e instanceof EvalFailure) return evalError(e.kind, e.message);
         throw e;
       }
-      return yield* runForms(forms, t);
+      return yield* runForms(forms, t, scope);
     },
   });
 }

@@ -17,6 +17,12 @@ export interface PrimSpec {
   readonly impl1?: (a: Value, t: Thread) => Value;
   readonly impl2?: (a: Value, b: Value, t: Thread) => Value;
   readonly hof?: HofImpl;
+  /**
+   * The call site's visible local bindings are passed as one extra, last
+   * argument (an EvalScope): eval'd code sees the caller's let-bound names,
+   * as in the reference.
+   */
+  readonly takesScope?: boolean;
   readonly block?: BlockImpl;
 }
 

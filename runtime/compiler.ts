@@ -19,6 +19,7 @@ import { FnCell, World } from './world';
 import type { Thread } from './thread';
 import { suggest } from './suggest';
 import { valueToAst } from './reflect';
+import { callDirect } from './direct';
 
 // ─── scopes ──────────────────────────────────────────────────────────────
 
@@ -369,8 +370,9 @@ function emitSuspendingPrim(p: PrimSpec, node: Ast, scope: Scope, ctx: FnCtx, ds
 
 function emitIf(node: Ast, scope: Scope, ctx: FnCtx, dst: number): void {
   const { cond, then, els } = ifParts(node);
-  const c = operand(cond, scope, ctx);
-  const jf = ctx.emit(new Instr(Op.JumpIfFalse, node.loc, -1, boolCheck(c, cond.loc)), scope);
+  // a pure condition and its bool check are one generated function
+  const test = isPure(cond, ctx.world) ? pureCondition(cond, scope, ctx) : boolCheck(operand(cond, scope, ctx), cond.loc);
+  const jf = ctx.emit(new Instr(Op.JumpIfFalse, node.loc, -1, test), scope);
   const r = dst === TAIL ? TAIL : dst;
   emit(then, scope, ctx, r);
   let jend = -1;
@@ -491,6 +493,12 @@ function pureOp(node: Ast, scope: Scope, ctx: FnCtx, hoistArgs = false): Operand
   return g.finish(body, node.loc);
 }
 
+/** A pure condition compiled together with its check that it is a bool. */
+function pureCondition(cond: Ast, scope: Scope, ctx: FnCtx): Operand {
+  const g = new Gen(ctx);
+  return g.finish(`RT.checkBool(${g.expr(cond, scope)}, ${g.k(cond.loc)})`, cond.loc);
+}
+
 // ─── codegen for pure expressions ────────────────────────────────────────
 
 /** Primitive implementations addressed by name from generated code. */
@@ -518,6 +526,23 @@ function throwNoArm(v: Value, loc: Loc): never {
 
 /** Returned by a generated loop that used up its chunk of iterations: the VM yields and re-runs it. */
 export const LOOP_YIELD = Object.freeze({ loopYield: true });
+
+/** Compile `body` of a direct define (see direct.ts) as a function of its registers. */
+export function compileDirectBody(cell: FnCell, world: World, direct: ReadonlySet<string>): { body: Operand; nregs: number } {
+  const form = cell.define!;
+  const sig = parseSignature(form.items[1], true, 'define');
+  const proto = new FnProto(sig.name, sig.params.length, sig.params.map((p) => p.type), sig.ret, form.loc);
+  const ctx = new FnCtx(world, proto, null, null);
+  let scope: Scope = null;
+  sig.params.forEach((p, i) => {
+    scope = bind(scope, p.sym, i);
+  });
+  const g = new Gen(ctx);
+  g.direct = direct;
+  const parts = form.items.slice(2).map((b) => g.expr(b, scope));
+  const body = g.finish(parts.length === 1 ? parts[0] : `(${parts.join(', ')})`, form.loc);
+  return { body, nregs: ctx.nregs };
+}
 /** Iterations a generated loop runs before giving the scheduler a turn. */
 const LOOP_CHUNK = 20_000;
 
@@ -535,7 +560,7 @@ function structField(v: Value, i: number, loc: Loc): Value {
   return v.fields[i];
 }
 
-const RT = { structField, checkBool, letMismatch, throwNoArm, Some, Ok, Err, StructValue, EnumValue, UNIT, NONE, LOOP_YIELD };
+const RT = { callDirect, structField, checkBool, letMismatch, throwNoArm, Some, Ok, Err, StructValue, EnumValue, UNIT, NONE, LOOP_YIELD };
 
 /** Can `node`, in tail position of function `self`, compile into a JS loop? */
 function loopable(node: Ast, world: World, self: string): boolean {
@@ -571,6 +596,8 @@ class Gen {
   readonly K: unknown[] = [];
   readonly locs: Loc[] = [];
   private temps = 0;
+  /** Set when compiling a direct body (direct.ts): calls to these defines are plain JS calls. */
+  direct: ReadonlySet<string> | null = null;
   constructor(readonly ctx: FnCtx) {}
 
   k(v: unknown): string {
@@ -779,6 +806,10 @@ class Gen {
       return `PN[${key}]([${a.join(', ')}], (${site}, t))`;
     }
     const cell = ctx.world.fn(name);
+    if (cell && cell.define && this.direct?.has(name)) {
+      checkArity(name, cell.sig.params.length, items.length - 1, node.loc);
+      return `RT.callDirect(${this.k(cell)}, [${this.args(items.slice(1), scope, false).join(', ')}], t)`;
+    }
     if (cell) {
       // synthesized (native) functions: struct constructors and accessors
       checkArity(name, cell.sig.params.length, items.length - 1, node.loc);

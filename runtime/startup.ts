@@ -9,7 +9,8 @@ import { expandAll, isDefmacro, parseDefmacro } from './macros';
 import { parseSource } from './parser';
 import { Loc } from './source';
 import { parseType, TypeExpr } from './types';
-import { compileDefine, compileThunk, parseSignature, typeOf } from './compiler';
+import { compileDefine, compileDirectBody, compileThunk, parseSignature, typeOf } from './compiler';
+import { compileDirectDefines } from './direct';
 import { CapacityMode, Config, FnCell, Loader, World, defaultConfig } from './world';
 import { EnumDef, NativeFn, StructDef, StructValue, TypeDef, Value, typeName } from './values';
 import { resolveLoads } from './load';
@@ -99,6 +100,7 @@ export function startupFromForms(forms: readonly Ast[], opts: StartupOptions): W
   for (const cell of world.fns.values()) {
     if (cell.define) cell.value = compileDefine(cell, world);
   }
+  compileDirectDefines(world, (cell, direct) => compileDirectBody(cell, world, direct));
   for (const f of residue) {
     const h = f.head();
     if (h === ':wat::core::use!') continue;

@@ -48,6 +48,8 @@ export class Thread {
   mailbox: Delivery | null = null;
   /** Queues this thread is registered on as a waiter. */
   readonly waitingOn: Queue[] = [];
+  /** Frame depth below which direct mode is off after it gave up (direct.ts). */
+  directOffBelow = Infinity;
   /** Rotates select's starting receiver, so one busy queue cannot starve the others. */
   selectTurn = 0;
   /** Called by the scheduler when the thread reaches done or failed. */

@@ -8,6 +8,7 @@ import { WatRuntimeError, WatFrameInfo, arityMismatch } from './errors';
 import { FnProto, Instr, Op } from './instr';
 import { Frame, Thread } from './thread';
 import { LOOP_YIELD, locate } from './compiler';
+import { DirectCell, tryDirect } from './direct';
 import { Closure, Err, NativeFn, Ok, Value, typeName } from './values';
 import { showValue } from './show';
 import { Loc } from './source';
@@ -74,18 +75,45 @@ export function run(t: Thread, budget: number): RunStatus {
           case Op.TailCall: {
             const callee = ins.callee ? ins.callee.value : ins.f!(r, t);
             const a = ins.args!;
+            // arguments are evaluated exactly once, whichever way the call goes
+            let vals: Value[] | null = null;
+            if (ins.callee !== null && (ins.callee as DirectCell).direct !== undefined) {
+              // a pure recursive define: try it as plain JS recursion first (direct.ts)
+              vals = new Array<Value>(a.length);
+              for (let i = 0; i < a.length; i++) vals[i] = a[i](r, t);
+              const v = tryDirect(ins.callee as DirectCell, vals, t, frames.length);
+              if (v !== undefined) {
+                if (ins.op === Op.Call) {
+                  r[ins.dst] = v;
+                  break;
+                }
+                frame.pc = pc;
+                const next = returnFrom(t, v);
+                if (next === null) return RunStatus.Done;
+                frame = next;
+                code = frame.code!;
+                r = frame.regs;
+                pc = frame.pc;
+                break;
+              }
+            }
             if (callee instanceof Closure) {
               const p = callee.proto as FnProto;
               if (a.length !== p.arity) throw arityMismatch(p.name, p.arity, a.length);
               if (ins.op === Op.TailCall && p === frame.proto && p.captureRegs.length === 0) {
                 // a self tail call is a loop: new arguments, same frame, no allocation
-                for (let i = 0; i < a.length; i++) scratch[i] = a[i](r, t);
-                for (let i = 0; i < a.length; i++) r[i] = scratch[i];
+                if (vals === null) {
+                  for (let i = 0; i < a.length; i++) scratch[i] = a[i](r, t);
+                  for (let i = 0; i < a.length; i++) r[i] = scratch[i];
+                } else {
+                  for (let i = 0; i < a.length; i++) r[i] = vals[i];
+                }
                 pc = 0;
                 break;
               }
               const regs: Value[] = new Array(p.nregs);
-              for (let i = 0; i < a.length; i++) regs[i] = a[i](r, t);
+              if (vals === null) for (let i = 0; i < a.length; i++) regs[i] = a[i](r, t);
+              else for (let i = 0; i < a.length; i++) regs[i] = vals[i];
               const cr = p.captureRegs;
               for (let j = 0; j < cr.length; j++) regs[cr[j]] = callee.env[j];
               if (ins.op === Op.TailCall) {
@@ -104,8 +132,10 @@ export function run(t: Thread, budget: number): RunStatus {
               break;
             }
             if (!(callee instanceof NativeFn)) throw notCallable(callee as Value, ins.name);
-            const vals = new Array<Value>(a.length);
-            for (let i = 0; i < a.length; i++) vals[i] = a[i](r, t);
+            if (vals === null) {
+              vals = new Array<Value>(a.length);
+              for (let i = 0; i < a.length; i++) vals[i] = a[i](r, t);
+            }
             const v = callee.call(vals, t);
             if (ins.op === Op.Call) {
               r[ins.dst] = v;

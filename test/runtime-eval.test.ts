@@ -48,6 +48,26 @@ test('1,000,000-deep recursion completes; a runaway one fails with "stack depth 
   assert.throws(() => call(w, ':t::forever', 0), /stack depth exceeded: 2,000,000 nested calls \(calling :t::forever\)/);
 });
 
+test('direct mode (pure recursion as JS calls) agrees with the VM, errors keep their wat frames', () => {
+  const w = program(`(:wat::core::define (:t::fib (n :i64) -> :i64)
+    (:wat::core::if (:wat::core::< n 2) -> :i64 n (:wat::core::i64::+ (:t::fib (:wat::core::i64::- n 1)) (:t::fib (:wat::core::i64::- n 2)))))
+(:wat::core::define (:t::down (n :i64) -> :i64)
+  (:wat::core::if (:wat::core::= n 0) -> :i64 (:wat::core::i64::/ 1 n) (:wat::core::i64::+ 1 (:t::down (:wat::core::i64::- n 1)))))`, 'direct.wat');
+  assert.ok((w.fn(':t::fib') as unknown as { direct?: unknown }).direct, 'fib should run in direct mode');
+  assert.is(call(w, ':t::fib', 25), 75025);
+  // 2,692,537 calls: more than direct mode's budget, so the VM finishes it
+  assert.is(call(w, ':t::fib', 30), 832040);
+  try {
+    call(w, ':t::down', 5);
+    assert.unreachable();
+  } catch (e) {
+    const err = e as WatRuntimeError;
+    assert.match(err.detail, /division by zero/);
+    assert.equal(err.loc, { file: 'direct.wat', line: 6, col: 47 });
+    assert.is(err.frames.filter((f) => f.name === ':t::down').length, 6);
+  }
+});
+
 test('higher-order primitives call wat functions by name and by lambda', () => {
   const defs = '(:wat::core::define (:t::sq (x :i64) -> :i64) (:wat::core::i64::* x x))';
   assert.equal(evalExpr('(:wat::core::map (:wat::core::range 0 4) :t::sq)', ':Vec<i64>', defs), [0, 1, 4, 9]);

@@ -12,6 +12,8 @@ export interface PrimSpec {
   /** Leading type-keyword arguments the primitive takes (`(vec :String ...)`): skipped at run time. */
   readonly typeArgs?: number;
   readonly kind: 'pure' | 'hof' | 'block';
+  /** It changes something (writes, creates handles, mutates a cache): never run twice (see direct.ts). */
+  readonly effects?: boolean;
   readonly impl?: (args: Value[], t: Thread) => Value;
   /** Optional fixed-arity fast paths that avoid allocating an argument array. */
   readonly impl1?: (a: Value, t: Thread) => Value;

@@ -177,6 +177,15 @@ export function write(fd: number, data: Buffer | Uint8Array | string): number {
   return binding.write(fd, typeof data === 'string' ? Buffer.from(data) : data);
 }
 
+/**
+ * One non-blocking write(2): the number of bytes written, 0 when the fd
+ * (which the caller made non-blocking) has no room. The caller keeps the
+ * rest and waits for POLLOUT itself. Throws code 'EPIPE' like write().
+ */
+export function tryWrite(fd: number, data: Buffer | Uint8Array): number {
+  return binding.tryWrite(fd, data);
+}
+
 export const close: (fd: number) => void = binding.close;
 export const setNonBlocking: (fd: number, on: boolean) => void = binding.setNonBlocking;
 export const poll: (fds: number[], events: number[], timeoutMs: number) => number[] = binding.poll;
@@ -187,3 +196,25 @@ export const setChildSubreaper: () => void = binding.setChildSubreaper;
 export const pidfdOpen: (pid: number) => number = binding.pidfdOpen;
 /** The real pid; process.pid is stale (the parent's) in a forked child. */
 export const getpid: () => number = binding.getpid;
+
+/**
+ * Catch these signals (numbers 1..31) with a handler that only raises a
+ * flag bit and writes a byte to a self-pipe; returns the pipe's read end
+ * (non-blocking; owned by this module) for poll(). Signals also in `once`
+ * are caught the first time only; after that their default action is back.
+ * Idempotent; a forked child starts over with nothing watched.
+ */
+export function signalWatch(signals: (number | NodeJS.Signals)[], once: (number | NodeJS.Signals)[] = []): number {
+  return binding.signalWatch(signals.map(signalNumber), once.map(signalNumber));
+}
+
+/** The signals raised since the last call, as numbers; drains the self-pipe. */
+export function signalTake(): number[] {
+  const bits = binding.signalTake();
+  const out: number[] = [];
+  for (let sig = 1; sig < 32; sig++) if (bits & (1 << sig)) out.push(sig);
+  return out;
+}
+
+/** Restores the dispositions signalWatch replaced and closes its pipe. */
+export const signalRelease: () => void = binding.signalRelease;

@@ -19,6 +19,7 @@ export interface NativeBinding {
   pipe(): [number, number];
   read(fd: number, maxBytes?: number): Buffer | null;
   write(fd: number, data: Uint8Array): number;
+  tryWrite(fd: number, data: Uint8Array): number;
   close(fd: number): void;
   setNonBlocking(fd: number, on: boolean): void;
   poll(fds: number[], events: number[], timeoutMs: number): number[];
@@ -31,6 +32,9 @@ export interface NativeBinding {
   getpid(): number;
   setChildSubreaper(): void;
   pidfdOpen(pid: number): number;
+  signalWatch(signals: number[], once: number[]): number;
+  signalTake(): number;
+  signalRelease(): void;
   POLLIN: number;
   POLLOUT: number;
   POLLHUP: number;

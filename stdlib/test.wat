@@ -72,3 +72,9 @@
              ,body)))
        (:wat::core::vec :String)
        :None)))
+
+;; Run a program given as forms in a forked child process (hermetic: its own
+;; memory, real pipes for stdio). For programs whose threads write to
+;; stdio, or that must not share the caller's process. See stdlib/hermetic.wat.
+(:wat::core::define (:wat::test::run-hermetic-ast (forms :Vec<wat::WatAST>) (stdin :Vec<String>) -> :wat::kernel::RunResult)
+  (:wat::kernel::run-sandboxed-hermetic-ast forms stdin :None))

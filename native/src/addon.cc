@@ -1,5 +1,5 @@
-// Module registration only; the syscalls live in fork.cc, io.cc, proc.cc and
-// wait.cc so each file has one job.
+// Module registration only; the syscalls live in fork.cc, io.cc, proc.cc,
+// wait.cc and signals.cc so each file has one job.
 #include <napi.h>
 
 #include "exports.h"
@@ -11,6 +11,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   wat::InitIo(env, exports);
   wat::InitProc(env, exports);
   wat::InitWait(env, exports);
+  wat::InitSignals(env, exports);
   return exports;
 }
 

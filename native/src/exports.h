@@ -9,5 +9,6 @@ void InitFork(Napi::Env env, Napi::Object exports);  // fork.cc
 void InitIo(Napi::Env env, Napi::Object exports);    // io.cc
 void InitProc(Napi::Env env, Napi::Object exports);  // proc.cc
 void InitWait(Napi::Env env, Napi::Object exports);  // wait.cc
+void InitSignals(Napi::Env env, Napi::Object exports);  // signals.cc
 
 }  // namespace wat

@@ -132,6 +132,32 @@ Napi::Value Write(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(data.ByteLength()));
 }
 
+// tryWrite(fd, Uint8Array) -> bytes written, 0 when a non-blocking fd has
+// no room. One write(2): the caller keeps the rest and waits for POLLOUT
+// itself (a green thread parks; the process does not block). EPIPE throws,
+// never kills (see SigpipeGuard).
+Napi::Value TryWrite(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd;
+  if (!ArgInt(info, 0, 0, kMaxInt, "tryWrite: fd", &fd)) return env.Undefined();
+  if (!info[1].IsTypedArray() ||
+      info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    return ThrowType(env, "tryWrite: data must be a Uint8Array or Buffer");
+  }
+  Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
+  if (data.ByteLength() == 0) return Napi::Number::New(env, 0);
+  SigpipeGuard guard;
+  ssize_t n;
+  do {
+    n = write(fd, data.Data(), data.ByteLength());
+  } while (n < 0 && errno == EINTR);
+  if (n >= 0) return Napi::Number::New(env, static_cast<double>(n));
+  if (errno == EAGAIN) return Napi::Number::New(env, 0);
+  int err = errno;
+  if (err == EPIPE) guard.ConsumeOwnSigpipe();
+  return ThrowErrno(env, "write", err);
+}
+
 Napi::Value Close(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd;
@@ -207,6 +233,7 @@ void InitIo(Napi::Env env, Napi::Object exports) {
   exports.Set("pipe", Napi::Function::New(env, Pipe, "pipe"));
   exports.Set("read", Napi::Function::New(env, Read, "read"));
   exports.Set("write", Napi::Function::New(env, Write, "write"));
+  exports.Set("tryWrite", Napi::Function::New(env, TryWrite, "tryWrite"));
   exports.Set("close", Napi::Function::New(env, Close, "close"));
   exports.Set("setNonBlocking",
               Napi::Function::New(env, SetNonBlocking, "setNonBlocking"));

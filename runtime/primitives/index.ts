@@ -14,3 +14,4 @@ import './lru';
 import './lists';
 import './maps';
 import './eval';
+import './process';

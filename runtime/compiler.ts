@@ -19,7 +19,6 @@ import { FnCell, World } from './world';
 import type { Thread } from './thread';
 import { suggest } from './suggest';
 import { valueToAst } from './reflect';
-import { callDirect } from './direct';
 
 // ─── scopes ──────────────────────────────────────────────────────────────
 
@@ -157,11 +156,29 @@ export function typeOf(kw: Ast): TypeExpr {
 // ─── entry points ────────────────────────────────────────────────────────
 
 /** Compile a define's body; returns the function value. */
-export function compileDefine(cell: FnCell, world: World): Closure {
+/**
+ * Compile a define's body; returns the function value. With `lazy` the body
+ * is compiled on its first call instead (the shipped stdlib: most programs
+ * call a few of its functions, and compiling all of them is most of `wat`'s
+ * start-up time).
+ */
+export function compileDefine(cell: FnCell, world: World, lazy = false): Closure {
   const form = cell.define!;
   const sig = parseSignature(form.items[1], true, 'define');
   const proto = new FnProto(sig.name, sig.params.length, sig.params.map((p) => p.type), sig.ret, form.loc);
-  compileBody(proto, sig, form.items.slice(2), world, null, null, form.loc);
+  const compile = () => compileBody(proto, sig, form.items.slice(2), world, null, null, form.loc);
+  if (!lazy) compile();
+  else {
+    proto.pending = () => {
+      proto.pending = null;
+      try {
+        compile();
+      } catch (e) {
+        // the stdlib is tested; reaching this is a bug in it, reported as such
+        throw new WatRuntimeError(`internal error compiling the stdlib function ${sig.name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+  }
   return new Closure(proto, []);
 }
 
@@ -560,7 +577,7 @@ function structField(v: Value, i: number, loc: Loc): Value {
   return v.fields[i];
 }
 
-const RT = { callDirect, structField, checkBool, letMismatch, throwNoArm, Some, Ok, Err, StructValue, EnumValue, UNIT, NONE, LOOP_YIELD };
+const RT = { structField, checkBool, letMismatch, throwNoArm, Some, Ok, Err, StructValue, EnumValue, UNIT, NONE, LOOP_YIELD };
 
 /** Can `node`, in tail position of function `self`, compile into a JS loop? */
 function loopable(node: Ast, world: World, self: string): boolean {
@@ -808,7 +825,7 @@ class Gen {
     const cell = ctx.world.fn(name);
     if (cell && cell.define && this.direct?.has(name)) {
       checkArity(name, cell.sig.params.length, items.length - 1, node.loc);
-      return `RT.callDirect(${this.k(cell)}, [${this.args(items.slice(1), scope, false).join(', ')}], t)`;
+      return `${this.k(cell)}.entry(${[...this.args(items.slice(1), scope, false), 't'].join(', ')})`;
     }
     if (cell) {
       // synthesized (native) functions: struct constructors and accessors

@@ -23,24 +23,33 @@ const CALL_BUDGET = 2_000_000;
 /** Thrown inside direct code to abandon it for the VM. */
 export const GIVE_UP = Object.freeze({ giveUp: true });
 
-let depth = 0;
-let calls = 0;
+/** Depth and calls of the current direct run (one at a time: it never suspends). */
+const state = { depth: 0, calls: 0 };
+
+type Entry = (...argsAndThread: unknown[]) => Value;
 
 export interface DirectCell extends FnCell {
   direct?: { body: (r: Value[], t: Thread) => Value; nregs: number };
+  /** The direct function: positional arguments, then the thread (generated per define). */
+  entry?: Entry;
   /** Set once a call of it ran out of budget: long computations stay on the VM. */
   directTooLong?: boolean;
 }
 
-/** Called from generated code for a call between direct defines. */
-export function callDirect(cell: DirectCell, args: Value[], t: Thread): Value {
-  if (++depth > DEPTH_LIMIT || ++calls > CALL_BUDGET) throw GIVE_UP;
-  const d = cell.direct!;
-  const r: Value[] = new Array(d.nregs);
-  for (let i = 0; i < args.length; i++) r[i] = args[i];
-  const v = d.body(r, t);
-  depth--;
-  return v;
+/**
+ * The entry of a direct define, generated for its arity so that a call
+ * passes arguments positionally and fills a packed register array.
+ */
+function makeEntry(d: { body: (r: Value[], t: Thread) => Value; nregs: number }, arity: number): Entry {
+  const params = Array.from({ length: arity }, (_, i) => `a${i}`);
+  const regs = [...params, ...Array.from({ length: d.nregs - arity }, () => 'undefined')];
+  const src = `return function direct_entry(${[...params, 't'].join(', ')}) {
+    if (++S.depth > ${DEPTH_LIMIT} || ++S.calls > ${CALL_BUDGET}) throw GIVE_UP;
+    const v = body([${regs.join(', ')}], t);
+    S.depth--;
+    return v;
+  };`;
+  return new Function('S', 'GIVE_UP', 'body', src)(state, GIVE_UP, d.body) as Entry;
 }
 
 /**
@@ -50,13 +59,13 @@ export function callDirect(cell: DirectCell, args: Value[], t: Thread): Value {
  * recursion would redo up to DEPTH_LIMIT calls per level.
  */
 export function tryDirect(cell: DirectCell, args: Value[], t: Thread, atDepth: number): Value | undefined {
-  if (!cell.direct || cell.directTooLong || atDepth > t.directOffBelow) return undefined;
-  depth = 0;
-  calls = 0;
+  if (!cell.entry || cell.directTooLong || atDepth > t.directOffBelow) return undefined;
+  state.depth = 0;
+  state.calls = 0;
   try {
-    return callDirect(cell, args, t);
+    return cell.entry(...args, t);
   } catch (e) {
-    if (calls > CALL_BUDGET) cell.directTooLong = true;
+    if (state.calls > CALL_BUDGET) cell.directTooLong = true;
     else t.directOffBelow = atDepth;
     return undefined;
   }
@@ -92,6 +101,7 @@ export function compileDirectDefines(world: World, compileBody: (cell: FnCell, d
   for (const name of direct) {
     const cell = world.fns.get(name) as DirectCell;
     cell.direct = compileBody(cell, direct);
+    cell.entry = makeEntry(cell.direct, cell.sig.params.length);
   }
 }
 

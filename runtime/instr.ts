@@ -61,6 +61,8 @@ export class FnProto implements FnProtoLike {
   nregs = 0;
   /** Registers that receive the closure's captured values, in env order. */
   captureRegs: number[] = [];
+  /** Compiles the body on first call (the stdlib compiles lazily); null once compiled. */
+  pending: (() => void) | null = null;
   constructor(
     readonly name: string,
     readonly arity: number,

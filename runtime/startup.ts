@@ -22,6 +22,8 @@ export interface StartupOptions {
   readonly base: World | null; // the stdlib world, or null when building it
   /** The stdlib itself may use reserved prefixes and needs no config. */
   readonly trusted?: boolean;
+  /** Compile function bodies on first call (the stdlib; user code compiles eagerly so name errors are startup errors). */
+  readonly lazy?: boolean;
 }
 
 const RESERVED = [':wat::', ':rust::'];
@@ -98,7 +100,7 @@ export function startupFromForms(forms: readonly Ast[], opts: StartupOptions): W
 
   // 7. resolve + compile every define; check the remaining top-level forms
   for (const cell of world.fns.values()) {
-    if (cell.define) cell.value = compileDefine(cell, world);
+    if (cell.define) cell.value = compileDefine(cell, world, !!opts.lazy);
   }
   compileDirectDefines(world, (cell, direct) => compileDirectBody(cell, world, direct));
   for (const f of residue) {

@@ -34,7 +34,7 @@ export function stdlibWorld(): World {
   const dir = stdlibDir();
   const forms: Ast[] = [];
   for (const f of watFiles(dir)) forms.push(...parseSource(fs.readFileSync(path.join(dir, f), 'utf8'), `${STDLIB_PREFIX}${f}`));
-  cached = startupFromForms(forms, { file: null, loader: new MemoryLoader(), base: builtins, trusted: true });
+  cached = startupFromForms(forms, { file: null, loader: new MemoryLoader(), base: builtins, trusted: true, lazy: true });
   return cached;
 }
 

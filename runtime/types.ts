@@ -8,8 +8,20 @@ export type TypeExpr =
   | { readonly t: 'tuple'; readonly items: readonly TypeExpr[] }
   | { readonly t: 'fn'; readonly params: readonly TypeExpr[]; readonly ret: TypeExpr };
 
+const parsed = new Map<string, TypeExpr>();
+
 /** Parse `:Vec<String>`, `:(i64,String)`, `:fn(i64)->i64`, `:wat::kernel::RunResult`. Throws a string on malformed input. */
 export function parseType(keyword: string): TypeExpr {
+  // types repeat endlessly in signatures (:i64, :wat::io::IOWriter): parse each spelling once
+  let t = parsed.get(keyword);
+  if (t === undefined) {
+    t = parseTypeText(keyword);
+    parsed.set(keyword, t);
+  }
+  return t;
+}
+
+function parseTypeText(keyword: string): TypeExpr {
   const src = keyword.startsWith(':') ? keyword.slice(1) : keyword;
   let i = 0;
   const peek = () => src[i];

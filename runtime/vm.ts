@@ -28,6 +28,7 @@ const MAX_FRAMES = 2_000_000;
 
 export function enterClosure(t: Thread, fn: Closure, args: Value[], dst: number): void {
   const p = fn.proto as FnProto;
+  if (p.pending !== null) p.pending();
   if (args.length !== p.arity) throw arityMismatch(p.name, p.arity, args.length);
   const regs: Value[] = new Array(p.nregs);
   for (let i = 0; i < args.length; i++) regs[i] = args[i];
@@ -77,7 +78,7 @@ export function run(t: Thread, budget: number): RunStatus {
             const a = ins.args!;
             // arguments are evaluated exactly once, whichever way the call goes
             let vals: Value[] | null = null;
-            if (ins.callee !== null && (ins.callee as DirectCell).direct !== undefined) {
+            if (ins.callee !== null && (ins.callee as DirectCell).entry !== undefined) {
               // a pure recursive define: try it as plain JS recursion first (direct.ts)
               vals = new Array<Value>(a.length);
               for (let i = 0; i < a.length; i++) vals[i] = a[i](r, t);
@@ -99,6 +100,7 @@ export function run(t: Thread, budget: number): RunStatus {
             }
             if (callee instanceof Closure) {
               const p = callee.proto as FnProto;
+              if (p.pending !== null) p.pending();
               if (a.length !== p.arity) throw arityMismatch(p.name, p.arity, a.length);
               if (ins.op === Op.TailCall && p === frame.proto && p.captureRegs.length === 0) {
                 // a self tail call is a loop: new arguments, same frame, no allocation

@@ -10,7 +10,8 @@ import { stdlibWorld } from './stdlib';
 import { failureCause, failureFromError, optString, userLocation } from './failure';
 import { Loc } from './source';
 import { showType } from './types';
-import { NONE, Some, StructValue, Value } from './values';
+import { Closure, NONE, Some, StructValue, Value } from './values';
+import { FnProto } from './instr';
 import { World } from './world';
 
 export { WatStartupError } from './errors';
@@ -73,7 +74,14 @@ let warm = false;
 export function warmUp(): void {
   if (warm) return;
   warm = true;
-  stdlibWorld();
+  // the stdlib compiles lazily (for `wat`'s start-up); children should inherit it compiled
+  const stdlib = stdlibWorld();
+  for (let w: World | null = stdlib; w; w = w.parent) {
+    for (const cell of w.fns.values()) {
+      const fn = cell.value;
+      if (fn instanceof Closure) (fn.proto as FnProto).pending?.();
+    }
+  }
   const world = startupFromSource(WARM_UP_SOURCE, '<wat-test warm-up>', { file: null, loader: new FsLoader(), base: stdlibWorld() });
   const file: LoadedFile = { file: '<wat-test warm-up>', tests: discoverTests(world, '<wat-test warm-up>'), world };
   for (let round = 0; round < 30; round++) for (const t of file.tests) runTest(file, t.name);

@@ -4,7 +4,6 @@
 // started without it (`node bin/wat-test`), it runs itself again, once, with
 // the flag, and passes the exit status through.
 
-import { spawn } from 'child_process';
 import * as os from 'os';
 
 /** Set in the re-executed process, so a flag that somehow does not take
@@ -20,6 +19,8 @@ export function isSingleThreaded(execArgv: readonly string[]): boolean {
  *  exit with (128 + signal number if the re-executed process was killed). */
 export function reexecSingleThreaded(argv: readonly string[]): Promise<number> {
   // the same flags as bin/wat-test's first line
+  // required here: child_process costs start-up time nobody else needs
+  const { spawn } = require('child_process') as typeof import('child_process');
   const child = spawn(process.execPath, ['--single-threaded', '--max-semi-space-size=1', ...process.execArgv, process.argv[1], ...argv], {
     stdio: 'inherit',
     env: { ...process.env, [REEXEC_ENV]: '1' },

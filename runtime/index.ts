@@ -74,6 +74,8 @@ let warm = false;
 export function warmUp(): void {
   if (warm) return;
   warm = true;
+  // modules loaded on first use (for `wat`'s start-up) are loaded here, once, for every child
+  require('crypto');
   // the stdlib compiles lazily (for `wat`'s start-up); children should inherit it compiled
   const stdlib = stdlibWorld();
   for (let w: World | null = stdlib; w; w = w.parent) {

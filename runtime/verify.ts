@@ -13,8 +13,11 @@
 //   symbol 0x15 + u32 LE length + UTF-8 + u32 LE scope count + u64 LE each
 //   list 0x16 + u32 LE count + children · program 0x17 + u32 LE count + forms
 
-import * as crypto from 'crypto';
+import type * as Crypto from 'crypto';
 import { Ast } from './ast';
+
+// node:crypto loads in ~15 ms; only digest and signature checks need it, so not at start-up.
+const crypto = (): typeof Crypto => require('crypto');
 
 const TAG = { int: 0x10, float: 0x11, bool: 0x12, string: 0x13, keyword: 0x14, symbol: 0x15, list: 0x16, program: 0x17 } as const;
 
@@ -118,7 +121,7 @@ export function canonicalProgram(forms: readonly Ast[]): Buffer {
 }
 
 export function sha256(bytes: Buffer | string): Buffer {
-  return crypto.createHash('sha256').update(bytes).digest();
+  return crypto().createHash('sha256').update(bytes).digest();
 }
 
 /** A failed check: `message` says what and why; never thrown past the callers in load.ts / eval.ts. */
@@ -152,15 +155,15 @@ function verifySignature(message: Buffer, algo: string, sigB64: string, pubB64: 
   // strict verification: a small-order key or R component verifies too many messages
   if (smallOrder(pub)) throw new VerifyError('ed25519 public key rejected: it is a small-order point');
   if (smallOrder(sig.subarray(0, 32))) throw new VerifyError('ed25519 signature verification failed');
-  let key: crypto.KeyObject;
+  let key: Crypto.KeyObject;
   try {
-    key = crypto.createPublicKey({ key: Buffer.concat([ED25519_SPKI, pub]), format: 'der', type: 'spki' });
+    key = crypto().createPublicKey({ key: Buffer.concat([ED25519_SPKI, pub]), format: 'der', type: 'spki' });
   } catch (e) {
     throw new VerifyError(`ed25519 public key rejected: ${(e as Error).message}`);
   }
   let ok = false;
   try {
-    ok = crypto.verify(null, message, key, sig);
+    ok = crypto().verify(null, message, key, sig);
   } catch {
     ok = false;
   }

@@ -8,7 +8,8 @@
 // and the ChaCha8 keystream (counter and stream id from zero) supplies one
 // 32-bit word per dimension, taken mod 3 into {-1, 0, +1}.
 
-import { createHash } from 'crypto';
+// node:crypto loads in ~15 ms: required when the first atom is drawn, not at start-up
+const createHash = (algorithm: string) => (require('crypto') as typeof import('crypto')).createHash(algorithm);
 
 const M64 = (1n << 64n) - 1n;
 const PCG_MUL = 6364136223846793005n;

@@ -1,37 +1,152 @@
-// The reporter registry: --reporter NAME picks a factory from this map.
-// Adding a reporter = one new file implementing Reporter + one line here.
+// The reporter registry: --reporter NAME picks a factory from this map, or
+// loads a module when NAME is a path. Adding a reporter = one new file
+// implementing Reporter + one line here.
 
+import * as fs from 'fs';
+import * as path from 'path';
+import { Writable } from 'stream';
 import type { EmitEvent, RunEvent } from '../runner/events';
 import { UsageError } from '../runner/errors';
 import { createJsonReporter } from './json';
+import { createJunitReporter } from './junit';
 import { createPrettyReporter } from './pretty';
-import type { Reporter, ReporterFactory, ReporterOptions } from './reporter';
+import type { Reporter, ReporterFactory } from './reporter';
+import { parseReporterSpec } from './spec';
+import { createTapReporter } from './tap';
 
 export type { Reporter, ReporterFactory, ReporterOptions } from './reporter';
+export { parseReporterSpec } from './spec';
 
 export const REPORTERS: Readonly<Record<string, ReporterFactory>> = Object.freeze({
   pretty: createPrettyReporter,
   json: createJsonReporter,
+  tap: createTapReporter,
+  junit: createJunitReporter,
 });
 
-/** One reporter per name, in order. Throws UsageError for an unknown name. */
-export function createReporters(names: readonly string[], opts: ReporterOptions): Reporter[] {
-  return names.map((name) => {
-    const factory = Object.prototype.hasOwnProperty.call(REPORTERS, name) ? REPORTERS[name] : undefined;
-    if (!factory) {
-      throw new UsageError(
-        `--reporter ${name} is not a known reporter; use one of: ${Object.keys(REPORTERS).join(', ')}.`,
-      );
-    }
-    return factory(opts);
-  });
+/** Where reporters write, and how the CLI decides colour and the live line. */
+export interface ReporterContext {
+  readonly out: NodeJS.WritableStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
 }
 
-/** Colour only for a terminal, and never when NO_COLOR is set to anything
- *  non-empty (https://no-color.org). */
+export interface ReporterSet {
+  readonly reporters: readonly Reporter[];
+  /** Closes the files that reporters write to. */
+  close(): void;
+}
+
+/**
+ * One reporter per spec (NAME or NAME:PATH), in order. Throws UsageError for
+ * an unknown name, a module that does not load or export a factory, or an
+ * output file that cannot be opened.
+ */
+export function createReporters(specs: readonly string[], ctx: ReporterContext): ReporterSet {
+  const factories = specs.map((spec) => ({ spec, ...parseReporterSpec(spec) })).map((s) => ({
+    ...s,
+    factory: s.isModule ? loadModule(s.name, ctx.cwd) : builtIn(s.name),
+  }));
+  const files: FileSink[] = [];
+  try {
+    const reporters = factories.map(({ factory, path: file }) => {
+      if (file === null) {
+        const tty = isTTY(ctx.out);
+        return factory({ out: ctx.out, color: shouldColor(ctx.out, ctx.env), tty, cwd: ctx.cwd });
+      }
+      const sink = new FileSink(path.resolve(ctx.cwd, file));
+      files.push(sink);
+      return factory({ out: sink, color: false, tty: false, cwd: ctx.cwd });
+    });
+    return { reporters, close: () => files.forEach((f) => f.closeFile()) };
+  } catch (err) {
+    files.forEach((f) => f.closeFile());
+    throw err;
+  }
+}
+
+function builtIn(name: string): ReporterFactory {
+  const factory = Object.prototype.hasOwnProperty.call(REPORTERS, name) ? REPORTERS[name] : undefined;
+  if (!factory) {
+    throw new UsageError(
+      `--reporter ${name} is not a known reporter; use one of: ${Object.keys(REPORTERS).join(', ')}, or the path of a reporter module (./my-reporter.js).`,
+    );
+  }
+  return factory;
+}
+
+/** A reporter module exports its factory: module.exports, `default` or `createReporter`. */
+function loadModule(name: string, cwd: string): ReporterFactory {
+  const file = path.resolve(cwd, name);
+  let mod: unknown;
+  try {
+    mod = require(file);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'MODULE_NOT_FOUND' && String(e.message).includes(file) ? `there is no such file` : e.message;
+    throw new UsageError(`--reporter ${name}: cannot load ${file}: ${why}.`);
+  }
+  const m = mod as { default?: unknown; createReporter?: unknown };
+  const factory = [mod, m?.default, m?.createReporter].find((f) => typeof f === 'function');
+  if (!factory) {
+    throw new UsageError(
+      `--reporter ${name}: ${file} exports no reporter factory; export a function (module.exports = (opts) => ({ onTestFinished(e) {…} })).`,
+    );
+  }
+  return (opts) => {
+    const r = (factory as ReporterFactory)(opts);
+    if (typeof r !== 'object' || r === null) {
+      throw new UsageError(`--reporter ${name}: its factory returned ${String(r)}, not an object of hooks.`);
+    }
+    return r;
+  };
+}
+
+/** A reporter's output file, written synchronously so nothing is lost when
+ *  the process exits right after the run. */
+class FileSink extends Writable {
+  private fd: number | null;
+  constructor(readonly file: string) {
+    super({ decodeStrings: false });
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      this.fd = fs.openSync(file, 'w');
+    } catch (err) {
+      throw new UsageError(`--reporter …:${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+    }
+  }
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    try {
+      if (this.fd !== null) {
+        if (typeof chunk === 'string') fs.writeSync(this.fd, chunk);
+        else fs.writeSync(this.fd, chunk);
+      }
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  }
+  closeFile(): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+function isTTY(out: NodeJS.WritableStream): boolean {
+  return (out as NodeJS.WritableStream & { isTTY?: boolean }).isTTY === true;
+}
+
+/**
+ * Colour: never when NO_COLOR is set to anything non-empty
+ * (https://no-color.org); otherwise FORCE_COLOR, when set and non-empty,
+ * decides (0 or false: no colour; anything else: colour, even into a pipe);
+ * otherwise only on a terminal.
+ */
 export function shouldColor(out: NodeJS.WritableStream, env: NodeJS.ProcessEnv): boolean {
-  const isTTY = (out as NodeJS.WritableStream & { isTTY?: boolean }).isTTY === true;
-  return isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return !(force === '0' || force.toLowerCase() === 'false');
+  return isTTY(out);
 }
 
 /** Delivers each event to the matching hook of every reporter, in order. */
@@ -53,6 +168,9 @@ export function broadcast(reporters: readonly Reporter[]): EmitEvent {
           break;
         case 'test-finished':
           r.onTestFinished?.(event);
+          break;
+        case 'test-skipped':
+          r.onTestSkipped?.(event);
           break;
         case 'run-finished':
           r.onRunFinished?.(event);

@@ -1,6 +1,7 @@
 // What a reporter is: an object with optional hooks, one per event type of
 // runner/events.ts, each receiving that event. Reporters only consume
 // events and write to `out`; they never see a process, fd or exit code.
+// A reporter module passed as --reporter ./file.js exports a ReporterFactory.
 
 import type {
   FileFailed,
@@ -8,14 +9,18 @@ import type {
   RunFinished,
   RunStarted,
   TestFinished,
+  TestSkipped,
   TestStarted,
 } from '../runner/events';
 
 export interface ReporterOptions {
-  /** Where to write; reporters call out.write and nothing else on it. */
+  /** Where to write: stdout, or the file of --reporter NAME:PATH. Reporters
+   *  call out.write and nothing else on it. */
   readonly out: NodeJS.WritableStream;
   /** Whether ANSI colours may be used (decided by the CLI: see shouldColor). */
   readonly color: boolean;
+  /** `out` is a terminal: a live status line may be drawn (and redrawn). */
+  readonly tty?: boolean;
   /** Directory that displayed paths are made relative to (default: the cwd). */
   readonly cwd?: string;
 }
@@ -26,6 +31,7 @@ export interface Reporter {
   onFileFailed?(event: FileFailed): void;
   onTestStarted?(event: TestStarted): void;
   onTestFinished?(event: TestFinished): void;
+  onTestSkipped?(event: TestSkipped): void;
   onRunFinished?(event: RunFinished): void;
 }
 

@@ -13,3 +13,20 @@ export function displayPath(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);
   return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }
+
+/** Captured output with the truncation note appended, as reporters show it. */
+export function withTruncationNote(text: string, truncatedBytes: number): string {
+  if (truncatedBytes === 0) return text;
+  return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${truncationNote(truncatedBytes)}`;
+}
+
+/** ANSI escape sequences (CSI, OSC and the two-character ones). */
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,30 +1,34 @@
-// The wat-test command: flags → discover → load → plan → dispatch → exit
-// status. Only this file decides the exit status; everything it calls
-// returns values or throws UsageError / NoTestsError.
+// The wat-test command: flags + config file → discover → load → select →
+// list, run once, or watch → exit status. Only this file decides the exit
+// status; everything it calls returns values or throws UsageError /
+// NoTestsError.
 
 import { randomInt } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { broadcast, createReporters, shouldColor } from '../reporters';
+import { createReporters } from '../reporters';
+import { displayPath } from '../reporters/text';
+import { loadConfig } from './config';
 import { discoverTestFiles } from './discover';
-import { dispatch, PlannedTest } from './dispatcher';
 import { ExitStatus, NoTestsError, UsageError } from './errors';
-import { loadFiles, LoadedSuite, TestSource } from './load';
-import { HELP_TEXT, OptionDefaults, parseOptions } from './options';
-import { planOrder } from './plan';
+import { compileNameFilter } from './filter';
+import type { LoadedSuite, TestSource } from './load';
+import { HELP_TEXT, OptionDefaults, parseArgs, resolveOptions } from './options';
 import { isSingleThreaded, reexecSingleThreaded, REEXEC_ENV } from './reexec';
+import { loadAll, runSelection, selectTests, Session, SessionIO } from './session';
+import { timingsPath } from './timings';
 
-export interface CliIO {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
+export interface CliIO extends SessionIO {
+  /** Keys for watch mode come from here, when it is a terminal. */
+  readonly stdin?: NodeJS.ReadStream;
 }
 
 export interface CliDeps {
   /** Where tests come from; the wat runtime unless a test injects another. */
   readonly source?: TestSource<LoadedSuite>;
+  /** The files a test file loads (for watch mode); the wat load graph by default. */
+  readonly dependencies?: (file: string) => readonly string[];
   readonly defaults?: OptionDefaults;
 }
 
@@ -46,6 +50,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     process.exitCode = await runCli(argv, {
       stdout: process.stdout,
       stderr: process.stderr,
+      stdin: process.stdin,
       env: process.env,
       cwd: process.cwd(),
     });
@@ -76,21 +81,32 @@ export async function runCli(argv: readonly string[], io: CliIO, deps: CliDeps =
 }
 
 async function run(argv: readonly string[], io: CliIO, deps: CliDeps): Promise<number> {
-  const options = parseOptions(argv, deps.defaults ?? machineDefaults());
-  if (options.help) {
+  const args = parseArgs(argv);
+  if (args.switches.help) {
     io.stdout.write(HELP_TEXT);
     return ExitStatus.passed;
   }
-  if (options.version) {
+  if (args.switches.version) {
     io.stdout.write(`wat-test ${packageVersion()}\n`);
     return ExitStatus.passed;
   }
-  // Reporter names are checked before any work, like every other flag.
-  const reporters = createReporters(options.reporters, {
-    out: io.stdout,
-    color: shouldColor(io.stdout, io.env),
-    cwd: io.cwd,
-  });
+  const config = loadConfig(io.cwd, args.config);
+  const options = resolveOptions(args, config.settings, deps.defaults ?? machineDefaults());
+  if (options.list && options.watch) {
+    throw new UsageError('--list and --watch do not go together: --list prints the tests and exits; pick one.');
+  }
+  // Reporters are checked before any work, like every other flag (a file
+  // output is opened, and left empty, only by a run).
+  if (!options.list) createReporters(options.reporters.map((r) => r.replace(/:.*$/, '')), { out: io.stdout, env: io.env, cwd: io.cwd });
+
+  const source = deps.source ?? (await import('./wat')).watSource;
+  const session: Session = {
+    options,
+    io,
+    source,
+    filter: compileNameFilter(options.filters),
+    timingsFile: timingsPath(config.root),
+  };
 
   const searched = options.paths.join(', ');
   const files = discoverTestFiles(options.paths, io.cwd);
@@ -98,29 +114,31 @@ async function run(argv: readonly string[], io: CliIO, deps: CliDeps): Promise<n
     throw new NoTestsError(`no .wat files found in ${searched}; pass the files, directories or globs that hold your tests.`);
   }
 
-  const source = deps.source ?? (await import('./wat')).watSource;
-  const loads = loadFiles(files, source);
-  const suites = loads.flatMap((l) => (l.ok ? [l.suite] : []));
-  const tests: PlannedTest[] = planOrder(suites, options.seed).map(({ file, test }) => ({
-    test,
-    body: () => source.childBody(file, test),
-  }));
-  if (tests.length === 0 && suites.length === loads.length) {
+  if (options.watch) {
+    const dependencies = deps.dependencies ?? (deps.source ? undefined : (await import('./wat-deps')).watDependencies);
+    const { watch } = await import('./watch');
+    return watch(session, { stdin: io.stdin, dependencies });
+  }
+
+  const loads = loadAll(session, files);
+  const selection = selectTests(session, loads);
+  if (selection.tests.length === 0 && selection.total === 0 && loads.every((l) => l.ok)) {
     throw new NoTestsError(
       `found ${files.length} .wat file(s) in ${searched}, but they define no tests; define a test in one of them, or point wat-test at the files that do.`,
     );
   }
+  if (selection.matched === 0 && selection.total > 0) {
+    throw new NoTestsError(`no test name matches ${options.filters.map((f) => `--filter ${f}`).join(' or ')} (of ${selection.total} tests in ${searched}).`);
+  }
 
-  const finished = await dispatch(
-    {
-      seed: options.seed,
-      jobs: options.jobs,
-      execute: { timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes },
-      files: loads,
-      tests,
-    },
-    broadcast(reporters),
-  );
+  if (options.list) {
+    for (const { test } of selection.tests) io.stdout.write(`${displayPath(test.file, io.cwd)}\t${test.name}\n`);
+    const failed = selection.files.filter((l) => !l.ok);
+    for (const f of failed) if (!f.ok) io.stderr.write(`wat-test: ${displayPath(f.file, io.cwd)} failed to load, so its tests are not listed:\n${f.message}\n`);
+    return failed.length > 0 ? ExitStatus.failed : ExitStatus.passed;
+  }
+
+  const { finished } = await runSelection(session, selection);
   if (finished.interrupted !== null) return ExitStatus[finished.interrupted];
   const bad = finished.failed + finished.timedOut + finished.crashed + finished.fileErrors;
   return bad > 0 ? ExitStatus.failed : ExitStatus.passed;

@@ -1,19 +1,28 @@
 // The dispatcher owns the run: it announces the plan, keeps at most `jobs`
-// children running, turns executor outcomes into public events, counts
-// results, and owns SIGINT/SIGTERM for the duration of the run. It never
+// children running, runs a failing test again while --retries allows, turns
+// executor outcomes into public events, counts results, stops early for
+// --bail, and owns SIGINT/SIGTERM for the duration of the run. It never
 // touches a process itself (the executor does) and never writes output
 // (reporters do), and it returns the final tally instead of exiting.
 
 import { performance } from 'perf_hooks';
 import type { ChildBody } from './child';
-import type { EmitEvent, InterruptSignal, RunFinished, TestCase } from './events';
-import { ExecOutcome, ExecuteOptions, RunningTest, startTest } from './executor';
+import type {
+  EmitEvent,
+  FinishedTest,
+  InterruptSignal,
+  RunFinished,
+  ShardSpec,
+  TestCase,
+  TestResult,
+} from './events';
+import { ExecuteOptions, RunningTest, startTest } from './executor';
 import { reapStrays } from './leaks';
 import type { FileLoad, LoadedSuite } from './load';
 
 export interface PlannedTest {
   readonly test: TestCase;
-  /** Called just before this test's fork. */
+  /** Called just before each fork of this test (once per attempt). */
   readonly body: () => ChildBody;
 }
 
@@ -21,10 +30,20 @@ export interface RunPlan {
   readonly seed: number;
   readonly jobs: number;
   readonly execute: ExecuteOptions;
-  /** Every discovered file, sorted, loaded or not. */
+  /** Every file of the run, sorted, loaded or not. */
   readonly files: readonly FileLoad<LoadedSuite>[];
-  /** The shuffled order. */
+  /** In the order they start. */
   readonly tests: readonly PlannedTest[];
+  /** Extra attempts for a failing test, each in a fresh child (default 0). */
+  readonly retries?: number;
+  /** Stop after this many failing tests (flaky ones do not count). */
+  readonly bail?: number | null;
+  /** Tests at least this slow are marked `slow`; null or 0: none. */
+  readonly slowMs?: number | null;
+  /** Reported in run-started; the tests are already this shard's. */
+  readonly shard?: ShardSpec | null;
+  /** Aborting it stops the run as SIGINT does (watch mode's keys). */
+  readonly stop?: AbortSignal;
 }
 
 /** How a test is started; the executor's startTest unless a test swaps it. */
@@ -34,6 +53,9 @@ const INTERRUPTS: readonly InterruptSignal[] = ['SIGINT', 'SIGTERM'];
 
 export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest = startTest): Promise<RunFinished> {
   const startedAt = performance.now();
+  const retries = plan.retries ?? 0;
+  const bail = plan.bail ?? null;
+  const slowMs = plan.slowMs ?? null;
   emit({
     type: 'run-started',
     seed: plan.seed,
@@ -41,6 +63,8 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
     files: plan.files.map((f) => f.file),
     testCount: plan.tests.length,
     timeoutMs: plan.execute.timeoutMs,
+    startedAt: Date.now(),
+    shard: plan.shard ?? null,
   });
   let fileErrors = 0;
   for (const f of plan.files) {
@@ -52,19 +76,35 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
     }
   }
 
-  const tally = { passed: 0, failed: 0, timedOut: 0, crashed: 0 };
-  const count = (outcome: ExecOutcome) => {
-    if (outcome.kind !== 'finished') return;
-    const { status } = outcome.result;
+  const tally = { passed: 0, flaky: 0, failed: 0, timedOut: 0, crashed: 0 };
+  const finishedTests = new Set<PlannedTest>();
+  const running = new Set<RunningTest>();
+  let interrupted: InterruptSignal | null = null;
+  let bailed = false;
+  const stopping = () => interrupted !== null || bailed;
+
+  const finish = (planned: PlannedTest, last: TestResult, previousAttempts: readonly TestResult[]) => {
+    finishedTests.add(planned);
+    const status = last.status === 'passed' && previousAttempts.length > 0 ? 'flaky' : last.status;
+    const result: FinishedTest = {
+      ...last,
+      status,
+      previousAttempts,
+      slow: slowMs !== null && slowMs > 0 && last.durationMs >= slowMs,
+    };
     if (status === 'passed') tally.passed++;
+    else if (status === 'flaky') tally.flaky++;
     else if (status === 'failed') tally.failed++;
     else if (status === 'timed-out') tally.timedOut++;
     else tally.crashed++;
-    emit({ type: 'test-finished', result: outcome.result });
+    emit({ type: 'test-finished', result });
+    const failing = tally.failed + tally.timedOut + tally.crashed;
+    if (bail !== null && failing >= bail && !stopping()) {
+      bailed = true;
+      for (const r of running) r.abort();
+    }
   };
 
-  const running = new Set<RunningTest>();
-  let interrupted: InterruptSignal | null = null;
   const onSignal = (signal: InterruptSignal) => {
     if (interrupted !== null) return; // a second Ctrl-C while we clean up
     interrupted = signal;
@@ -72,40 +112,64 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
   };
   const listeners = INTERRUPTS.map((sig) => [sig, () => onSignal(sig)] as const);
   for (const [sig, fn] of listeners) process.on(sig, fn);
+  const onStop = () => onSignal('SIGINT');
+  plan.stop?.addEventListener('abort', onStop);
+  if (plan.stop?.aborted) onStop();
 
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
+      const launch = (planned: PlannedTest, previous: readonly TestResult[]) => {
+        const handle = start(planned.test, planned.body(), plan.execute);
+        running.add(handle);
+        handle.done
+          .then((outcome) => {
+            running.delete(handle);
+            if (outcome.kind === 'finished') {
+              const r = outcome.result;
+              // A retry takes the slot its failed attempt just freed.
+              if (r.status !== 'passed' && previous.length < retries && !stopping()) launch(planned, [...previous, r]);
+              else finish(planned, r, previous);
+            }
+            fill();
+          })
+          .catch(reject);
+      };
       const fill = () => {
-        while (interrupted === null && running.size < plan.jobs && next < plan.tests.length) {
+        while (!stopping() && running.size < plan.jobs && next < plan.tests.length) {
           const planned = plan.tests[next++];
           emit({ type: 'test-started', file: planned.test.file, name: planned.test.name });
-          const handle = start(planned.test, planned.body(), plan.execute);
-          running.add(handle);
-          handle.done
-            .then((outcome) => {
-              running.delete(handle);
-              count(outcome);
-              fill();
-            })
-            .catch(reject);
+          launch(planned, []);
         }
-        if (running.size === 0 && (interrupted !== null || next >= plan.tests.length)) resolve();
+        if (running.size === 0 && (stopping() || next >= plan.tests.length)) resolve();
       };
       fill();
     });
   } finally {
     for (const [sig, fn] of listeners) process.off(sig, fn);
+    plan.stop?.removeEventListener('abort', onStop);
     // Only non-empty when a reporter or the executor threw: stop the rest.
     for (const r of running) r.abort();
     reapStrays();
   }
 
+  let skipped = 0;
+  if (stopping()) {
+    const reason = interrupted !== null ? 'interrupted' : 'bail';
+    for (const planned of plan.tests) {
+      if (finishedTests.has(planned)) continue;
+      skipped++;
+      emit({ type: 'test-skipped', test: planned.test, reason });
+    }
+  }
+
   const finished: RunFinished = {
     type: 'run-finished',
     ...tally,
+    skipped,
     fileErrors,
     durationMs: performance.now() - startedAt,
+    bailed,
     interrupted,
   };
   emit(finished);

@@ -1,7 +1,8 @@
 // The one public event stream of a run. The dispatcher emits these, in this
 // order: run-started, one file-loaded/file-failed per file (sorted), then
-// test-started/test-finished pairs (interleaved when -j > 1), then exactly
-// one run-finished. Reporters only consume them; nothing here refers to a
+// test-started/test-finished pairs (interleaved when -j > 1), then one
+// test-skipped per planned test that never finished when --bail or a signal
+// stopped the run early, then exactly one run-finished. Reporters only consume them; nothing here refers to a
 // process, a pid or an fd, so a reporter cannot reach for one.
 //
 // These types are declared here rather than imported from runtime/ on
@@ -54,7 +55,9 @@ export interface Leak {
   readonly command: string;
 }
 
-export type TestStatus = 'passed' | 'failed' | 'timed-out' | 'crashed';
+/** `flaky`: an attempt failed and a later one (--retries) passed. The
+ *  executor only ever decides the other four, one attempt at a time. */
+export type TestStatus = 'passed' | 'flaky' | 'failed' | 'timed-out' | 'crashed';
 
 export interface TestResult {
   readonly file: string;
@@ -79,15 +82,37 @@ export interface TestResult {
   readonly leaks: readonly Leak[];
 }
 
+/** A finished test as reporters see it: its last attempt's TestResult, plus
+ *  the attempts before it and the --slow mark. */
+export interface FinishedTest extends TestResult {
+  /** Earlier attempts that failed, oldest first; empty unless --retries ran
+   *  the test again. With any, status is `flaky` (the last attempt passed)
+   *  or the last attempt's failing status. */
+  readonly previousAttempts: readonly TestResult[];
+  /** The last attempt took at least --slow milliseconds. */
+  readonly slow: boolean;
+}
+
 export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+
+export interface ShardSpec {
+  /** 1-based. */
+  readonly index: number;
+  readonly total: number;
+}
 
 export interface RunStarted {
   readonly type: 'run-started';
   readonly seed: number;
   readonly jobs: number;
+  /** Every file of the run, sorted, loaded or not. */
   readonly files: readonly string[];
+  /** Tests planned to run (after --filter and --shard). */
   readonly testCount: number;
   readonly timeoutMs: number;
+  /** Wall-clock start, milliseconds since the epoch. */
+  readonly startedAt: number;
+  readonly shard: ShardSpec | null;
 }
 
 export interface FileLoaded {
@@ -112,17 +137,29 @@ export interface TestStarted {
 
 export interface TestFinished {
   readonly type: 'test-finished';
-  readonly result: TestResult;
+  readonly result: FinishedTest;
+}
+
+/** A planned test that did not finish because the run stopped early. */
+export interface TestSkipped {
+  readonly type: 'test-skipped';
+  readonly test: TestCase;
+  readonly reason: 'bail' | 'interrupted';
 }
 
 export interface RunFinished {
   readonly type: 'run-finished';
   readonly passed: number;
+  readonly flaky: number;
   readonly failed: number;
   readonly timedOut: number;
   readonly crashed: number;
+  /** Planned tests that never finished (see TestSkipped). */
+  readonly skipped: number;
   readonly fileErrors: number;
   readonly durationMs: number;
+  /** --bail stopped the run. */
+  readonly bailed: boolean;
   readonly interrupted: InterruptSignal | null;
 }
 
@@ -132,6 +169,7 @@ export type RunEvent =
   | FileFailed
   | TestStarted
   | TestFinished
+  | TestSkipped
   | RunFinished;
 
 export type EmitEvent = (event: RunEvent) => void;

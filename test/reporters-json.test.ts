@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { broadcast, createReporters } from '../reporters';
 import { createJsonReporter } from '../reporters/json';
-import { crashed, failed, fullRun, passed } from './helpers/runner-events';
+import { alwaysFails, crashed, failed, fullRun, passed, retriedRun, STARTED_AT } from './helpers/runner-events';
 import { StringSink } from './helpers/runner-sink';
 
 function render(events = fullRun()): Record<string, unknown>[] {
@@ -33,12 +33,14 @@ test('run-start carries the seed and the plan', () => {
     files: ['/work/proj/wat-tests/broken.wat', '/work/proj/wat-tests/math.wat'],
     testCount: 5,
     timeoutMs: 300,
+    startedAt: STARTED_AT,
+    shard: null,
   });
 });
 
 test('test-end has exactly the documented fields; failure only when there is one', () => {
   const ends = render().filter((o) => o.event === 'test-end');
-  const fields = ['event', 'file', 'name', 'status', 'exitCode', 'signal', 'durationMs', 'stdout', 'stderr', 'maxRssKb', 'cpuMs', 'leaks', 'line', 'col'];
+  const fields = ['event', 'file', 'name', 'status', 'exitCode', 'signal', 'durationMs', 'stdout', 'stderr', 'maxRssKb', 'cpuMs', 'leaks', 'slow', 'previousAttempts', 'line', 'col'];
   assert.equal(Object.keys(ends[0]).sort(), [...fields].sort());
   assert.equal(Object.keys(ends[1]).sort(), [...fields, 'failure'].sort());
   assert.equal(ends[0], {
@@ -54,6 +56,8 @@ test('test-end has exactly the documented fields; failure only when there is one
     maxRssKb: 20480,
     cpuMs: 3.5,
     leaks: [],
+    slow: false,
+    previousAttempts: [],
     line: 4,
     col: 1,
   });
@@ -79,22 +83,47 @@ test('file-failed and run-end', () => {
   assert.equal(lines[lines.length - 1], {
     event: 'run-end',
     passed: 1,
+    flaky: 0,
     failed: 2,
     timedOut: 1,
     crashed: 1,
+    skipped: 0,
     fileErrors: 1,
     durationMs: 1530,
+    bailed: false,
     interrupted: 'SIGTERM',
   });
 });
 
+test('retries: flaky status, earlier attempts in order, slow mark, tests --bail kept from running', () => {
+  const lines = render(retriedRun());
+  assert.equal(lines[0].shard, { index: 2, total: 3 });
+  const ends = lines.filter((o) => o.event === 'test-end');
+  assert.equal(ends.map((e) => e.status), ['flaky', 'failed']);
+  assert.is(ends[0].slow, true);
+  const earlier = ends[1].previousAttempts as Record<string, unknown>[];
+  assert.equal(earlier.map((a) => a.status), ['timed-out', 'failed']);
+  assert.is(earlier[1].stdout, alwaysFails.previousAttempts[1].stdout);
+  assert.not.ok('file' in earlier[0], 'an attempt does not repeat the test');
+  assert.equal(lines.find((o) => o.event === 'test-skip'), {
+    event: 'test-skip',
+    file: '/work/proj/wat-tests/retried.wat',
+    name: 'test-later',
+    line: 12,
+    col: 1,
+    reason: 'bail',
+  });
+  assert.equal(lines[lines.length - 1], { ...lines[lines.length - 1], flaky: 1, skipped: 1, bailed: true });
+});
+
 test('the registry builds it by name and rejects unknown names with the list', () => {
   const out = new StringSink();
-  const [r] = createReporters(['json'], { out, color: false });
+  const ctx = { out, env: {}, cwd: '/' };
+  const [r] = createReporters(['json'], ctx).reporters;
   r.onTestStarted?.({ type: 'test-started', file: '/a.wat', name: 't' });
   assert.is(out.text, '{"event":"test-start","file":"/a.wat","name":"t"}\n');
-  assert.throws(() => createReporters(['junit'], { out, color: false }), /--reporter junit is not a known reporter; use one of: pretty, json/);
-  assert.throws(() => createReporters(['toString'], { out, color: false }), /not a known reporter/);
+  assert.throws(() => createReporters(['xunit'], ctx), /--reporter xunit is not a known reporter; use one of: pretty, json, tap, junit, or the path of a reporter module/);
+  assert.throws(() => createReporters(['toString'], ctx), /not a known reporter/);
 });
 
 test.run();

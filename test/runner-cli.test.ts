@@ -31,6 +31,8 @@ write('broken/good.wat', ['pass good']);
 write('hollow/none.wat', ['']);
 fs.mkdirSync(path.join(root, 'empty'));
 write('many/m.wat', Array.from({ length: 12 }, (_, i) => `pass t${i}`));
+write('mixed/a.wat', ['pass add-one', 'pass add-two', 'fail sub-one']);
+write('mixed/b.wat', ['pass mul-one', 'sleep slow-one 300', 'pass div-one']);
 
 async function cli(...argv: string[]) {
   const stdout = new StringSink();
@@ -90,7 +92,7 @@ test('usage errors exit 2 before running anything', async () => {
   for (const [argv, message] of [
     [['--frobnicate'], 'wat-test: unknown option --frobnicate; run wat-test --help to see the options.\n'],
     [['-j', 'zero', 'green'], '--jobs expects'],
-    [['--reporter', 'junit', 'green'], '--reporter junit is not a known reporter; use one of: pretty, json.'],
+    [['--reporter', 'xunit', 'green'], '--reporter xunit is not a known reporter; use one of: pretty, json, tap, junit, or the path of a reporter module (./my-reporter.js).'],
     [['missing-dir'], 'test path missing-dir does not exist'],
   ] as const) {
     const r = await cli(...argv);
@@ -164,6 +166,152 @@ test('bin/wat-test runs through its shebang and passes exit statuses through', (
   assert.match(bad.stderr, 'unknown option --bogus');
   const none = node([bin, 'empty']);
   assert.is(none.status, 3);
+});
+
+const tabLines = (text: string) => text.trimEnd().split('\n').map((l) => l.split('\t'));
+
+test('--list: one "file<TAB>name" line per test and nothing else, in file and source order; runs nothing', async () => {
+  const r = await cli('--list', 'mixed', 'slow');
+  assert.is(r.status, 0, r.err);
+  assert.is(r.err, '');
+  assert.equal(tabLines(r.out), [
+    ['mixed/a.wat', 'add-one'],
+    ['mixed/a.wat', 'add-two'],
+    ['mixed/a.wat', 'sub-one'],
+    ['mixed/b.wat', 'mul-one'],
+    ['mixed/b.wat', 'slow-one'],
+    ['mixed/b.wat', 'div-one'],
+    ['slow/loops.wat', 'forever'], // listed, not run: it would never end
+    ['slow/loops.wat', 'quick'],
+  ]);
+});
+
+test('--list honours -t (substring or /regex/)', async () => {
+  assert.equal(tabLines((await cli('--list', '-t', 'one', 'mixed')).out).map((l) => l[1]), ['add-one', 'sub-one', 'mul-one', 'slow-one', 'div-one']);
+  assert.equal(tabLines((await cli('--list', '-t', '/^(add|mul)-/', 'mixed')).out).map((l) => l[1]), ['add-one', 'add-two', 'mul-one']);
+  assert.equal(tabLines((await cli('--list', '-t', 'two', '--filter', 'div', 'mixed')).out).map((l) => l[1]), ['add-two', 'div-one']);
+});
+
+test('--list --shard k/n: for n in 1..5 the shards are disjoint and together the full list', async () => {
+  const full = (await cli('--list', 'mixed', 'many', 'green')).out.trimEnd().split('\n');
+  assert.is(full.length, 6 + 12 + 3);
+  for (let n = 1; n <= 5; n++) {
+    const parts: string[] = [];
+    for (let k = 1; k <= n; k++) {
+      const r = await cli('--list', '--shard', `${k}/${n}`, 'mixed', 'many', 'green');
+      assert.is(r.status, 0, r.err);
+      if (r.out !== '') parts.push(...r.out.trimEnd().split('\n'));
+    }
+    assert.is(new Set(parts).size, parts.length, `n=${n}: a test in two shards`);
+    assert.equal([...parts].sort(), [...full].sort(), `n=${n}`);
+  }
+});
+
+test('--list: a file that fails to load is named on stderr, exit 1; stdout still only tests', async () => {
+  const r = await cli('--list', 'broken');
+  assert.is(r.status, 1);
+  assert.equal(tabLines(r.out), [['broken/good.wat', 'good']]);
+  assert.match(r.err, 'broken/bad.wat failed to load, so its tests are not listed');
+});
+
+test('-t runs only the matching tests; matching none is exit 3', async () => {
+  const r = await cli('--reporter', 'json', '-t', 'add', 'mixed');
+  assert.is(r.status, 0, r.err);
+  assert.equal(jsonLines(r.out).filter((l) => l.event === 'test-end').map((l) => l.name).sort(), ['add-one', 'add-two']);
+  const none = await cli('-t', 'nothing-like-this', 'mixed');
+  assert.is(none.status, 3);
+  assert.match(none.err, 'no test name matches --filter nothing-like-this (of 6 tests in mixed)');
+});
+
+test('--bail: the first failure stops the run; the rest are reported not run', async () => {
+  write('bail/b.wat', ['fail first', 'sleep long 60000', 'pass p1', 'pass p2', 'pass p3']);
+  const r = await cli('--bail', '-j', '2', '--reporter', 'json', '--seed', '3', 'bail');
+  assert.is(r.status, 1);
+  const end = jsonLines(r.out).pop()!;
+  assert.is(end.bailed, true);
+  assert.is(end.failed, 1);
+  assert.ok((end.skipped as number) >= 1, JSON.stringify(end));
+  assert.is(jsonLines(r.out).filter((l) => l.event === 'test-skip').length, end.skipped);
+});
+
+test('--retries: fail-then-pass is flaky (exit 0), and shown as flaky, not passed', async () => {
+  write('retry/r.wat', ['flaky wobbles 1', 'pass steady']);
+  const r = await cli('--retries', '2', '--reporter', 'json', '--reporter', 'pretty', 'retry');
+  assert.is(r.status, 0, r.out);
+  const ends = jsonLines(r.out.split('\n').filter((l) => l.startsWith('{')).join('\n')).filter((l) => l.event === 'test-end');
+  assert.equal(ends.map((e) => [e.name, e.status]).sort(), [['steady', 'passed'], ['wobbles', 'flaky']]);
+  assert.match(r.out, '~ retry/r.wat › wobbles [flaky: passed on attempt 2]');
+  assert.match(r.out, '1 passed, 1 flaky, 0 failed');
+});
+
+test('--slow marks slow tests', async () => {
+  const r = await cli('--slow', '200', 'mixed/b.wat');
+  assert.match(r.out, /› slow-one \[slow\] \(\d+ ms\)/);
+  assert.not.match(r.out, /mul-one \[slow\]/);
+});
+
+test('--reporter NAME:PATH writes to a file; tap and junit by name', async () => {
+  const r = await cli('--reporter', 'json:out/run.jsonl', '--reporter', 'tap:out/run.tap', '--reporter', 'junit:out/junit.xml', 'green');
+  assert.is(r.status, 0, r.err);
+  assert.is(r.out, '', 'nothing on stdout');
+  assert.is(jsonLines(fs.readFileSync(path.join(root, 'out/run.jsonl'), 'utf8')).pop()?.event, 'run-end');
+  assert.match(fs.readFileSync(path.join(root, 'out/run.tap'), 'utf8'), /^TAP version 14\n[\s\S]*\n1\.\.3\n/);
+  assert.match(fs.readFileSync(path.join(root, 'out/junit.xml'), 'utf8'), '<testsuites name="wat-test" tests="3" failures="0" errors="0"');
+});
+
+test('a reporter module: the example in examples/reporter, and a module that is not one', async () => {
+  const dots = path.join(repo, 'examples', 'reporter', 'dots.js');
+  const r = await cli('--reporter', dots, '--seed', '1', 'red');
+  assert.is(r.status, 1);
+  assert.match(r.out, /^[.F]{2}\nfailed: .*red\/fails\.wat › nope: nope failed on purpose\n1 passed, 0 flaky, 1 failed\n$/);
+  write('not-a-reporter.js', ['module.exports = 42;']);
+  const bad = await cli('--reporter', './not-a-reporter.js', 'green');
+  assert.is(bad.status, 2);
+  assert.match(bad.err, 'exports no reporter factory');
+  const missing = await cli('--reporter', './nowhere.js', 'green');
+  assert.is(missing.status, 2);
+  assert.match(missing.err, '--reporter ./nowhere.js: cannot load');
+});
+
+test('wat-test.edn: its settings apply, paths relative to it; flags win; a mistake points at the line', async () => {
+  const proj = path.join(root, 'proj');
+  fs.mkdirSync(path.join(proj, 'tests', 'deep'), { recursive: true });
+  fs.writeFileSync(path.join(proj, 'tests', 't.wat'), 'pass in-proj\nfail bad-in-proj\n');
+  fs.writeFileSync(path.join(proj, 'wat-test.edn'), '{:paths ["tests"]\n :reporter "json"\n :filter "in-proj" :seed 5}\n');
+  const run = (...argv: string[]) => {
+    const stdout = new StringSink();
+    const stderr = new StringSink();
+    return runCli(argv, { stdout, stderr, env: {}, cwd: path.join(proj, 'tests', 'deep') }, { source: fakeSource, defaults: { jobs: 1, randomSeed: () => 1 } }).then((status) => ({ status, out: stdout.text, err: stderr.text }));
+  };
+  const r = await run();
+  assert.is(r.status, 1, r.err);
+  assert.is(jsonLines(r.out)[0].seed, 5);
+  assert.is(jsonLines(r.out).filter((l) => l.event === 'test-end').length, 2);
+  const flags = await run('-t', '/^in-proj$/', '--seed', '6');
+  assert.is(flags.status, 0, flags.err);
+  assert.is(jsonLines(flags.out)[0].seed, 6);
+  assert.ok(fs.existsSync(path.join(proj, '.wat-test-timings.json')), 'the timing file lives next to the config file');
+  fs.writeFileSync(path.join(proj, 'wat-test.edn'), '{:paths ["tests"]\n :reporters "json"}\n');
+  const bad = await run();
+  assert.is(bad.status, 2);
+  assert.match(bad.err, 'wat-test: wat-test.edn:2:2: unknown key :reporters; did you mean :reporter?');
+});
+
+test('the timing file is written after each run; next time the longest tests start first', async () => {
+  write('order/o.wat', ['pass a', 'pass b', 'sleep sleepy 300', 'pass c', 'pass d']);
+  const timings = path.join(root, '.wat-test-timings.json');
+  const firstStart = async (seed: string) =>
+    jsonLines((await cli('--reporter', 'json', '-j', '1', '--seed', seed, 'order')).out).find((l) => l.event === 'test-start')?.name;
+  await firstStart('1');
+  const recorded = JSON.parse(fs.readFileSync(timings, 'utf8')).tests['order/o.wat'];
+  assert.ok(recorded.sleepy >= 300, JSON.stringify(recorded));
+  for (const seed of ['2', '3', '4', '5']) assert.is(await firstStart(seed), 'sleepy', `seed ${seed}`);
+});
+
+test('--list and --watch do not go together', async () => {
+  const r = await cli('--list', '--watch', 'green');
+  assert.is(r.status, 2);
+  assert.match(r.err, '--list and --watch do not go together');
 });
 
 test.after(() => fs.rmSync(root, { recursive: true, force: true }));

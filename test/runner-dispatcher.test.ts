@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { dispatch } from '../runner/dispatcher';
+import { dispatch, RunPlan } from '../runner/dispatcher';
 import type { RunEvent } from '../runner/events';
 import { loadFiles } from '../runner/load';
 import { planOrder } from '../runner/plan';
@@ -20,13 +20,14 @@ function write(name: string, lines: string[]): string {
   return file;
 }
 
-async function run(files: string[], jobs: number, onEvent: (e: RunEvent) => void = () => undefined) {
+async function run(files: string[], jobs: number, onEvent: (e: RunEvent) => void = () => undefined, extra: Partial<RunPlan> = {}, inFileOrder = false) {
   const loads = loadFiles(files, fakeSource);
   const suites = loads.flatMap((l) => (l.ok ? [l.suite] : []));
-  const tests = planOrder(suites, 1).map(({ file, test }) => ({ test, body: () => fakeSource.childBody(file, test) }));
+  const order = inFileOrder ? suites.flatMap((file) => file.tests.map((test) => ({ file, test }))) : planOrder(suites, 1);
+  const tests = order.map(({ file, test }) => ({ test, body: () => fakeSource.childBody(file, test) }));
   const events: RunEvent[] = [];
   const finished = await dispatch(
-    { seed: 1, jobs, execute: { timeoutMs: 10_000, maxOutputBytes: 4096 }, files: loads, tests },
+    { seed: 1, jobs, execute: { timeoutMs: 10_000, maxOutputBytes: 4096 }, files: loads, tests, ...extra },
     (e) => {
       events.push(e);
       onEvent(e);
@@ -50,7 +51,9 @@ test('events come in order: run, files, start/finish per test, run end with the 
   const b = write('b.wat', ['pass three', 'broken']);
   const { events, finished } = await run([a, b], 2);
 
-  assert.equal(events[0], { type: 'run-started', seed: 1, jobs: 2, files: [a, b], testCount: 2, timeoutMs: 10_000 });
+  const started = events[0];
+  assert.ok(started.type === 'run-started' && Math.abs(started.startedAt - Date.now()) < 60_000);
+  assert.equal(started, { type: 'run-started', seed: 1, jobs: 2, files: [a, b], testCount: 2, timeoutMs: 10_000, startedAt: (started as { startedAt: number }).startedAt, shard: null });
   const loaded = events[1];
   assert.ok(loaded.type === 'file-loaded' && loaded.file === a && loaded.loadMs >= 0);
   assert.equal(loaded.type === 'file-loaded' && loaded.tests.map((t) => t.name), ['one', 'two']);
@@ -99,6 +102,71 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     assert.ok(await eventually(() => childrenOfSelf().length === 0), `children left: ${childrenOfSelf()}`);
   });
 }
+
+const finishedOf = (events: RunEvent[]) => events.flatMap((e) => (e.type === 'test-finished' ? [e.result] : []));
+
+test('--retries: a failing test runs again in a fresh child; fail-then-pass is flaky, never passed', async () => {
+  const f = write('retry.wat', ['flaky twice 2', 'flaky once 1', 'fail always', 'pass fine']);
+  const { events, finished } = await run([f], 2, undefined, { retries: 2 });
+  const byName = new Map(finishedOf(events).map((r) => [r.name, r]));
+  assert.is(byName.get('twice')?.status, 'flaky');
+  assert.is(byName.get('twice')?.previousAttempts.length, 2);
+  assert.is(byName.get('once')?.status, 'flaky');
+  assert.equal(byName.get('once')?.previousAttempts.map((a) => a.status), ['failed']);
+  assert.is(byName.get('always')?.status, 'failed');
+  assert.is(byName.get('always')?.previousAttempts.length, 2, 'every attempt used');
+  assert.is(byName.get('fine')?.previousAttempts.length, 0);
+  assert.is(events.filter((e) => e.type === 'test-started').length, 4, 'one test-started per test, not per attempt');
+  assert.equal(finished, { ...finished, passed: 1, flaky: 2, failed: 1, skipped: 0, bailed: false });
+  assert.ok(await eventually(() => childrenOfSelf().length === 0));
+});
+
+test('without --retries a failure is final', async () => {
+  const f = write('noretry.wat', ['flaky later 1']);
+  const { finished } = await run([f], 1);
+  assert.equal(finished, { ...finished, failed: 1, flaky: 0 });
+});
+
+test('--bail N: after N failing tests the running ones are killed and the rest reported not run', async () => {
+  const f = write('bail.wat', ['fail first', 'sleep slow 60000', 'sleep later1 10', 'sleep later2 10']);
+  const started = Date.now();
+  // jobs 2 in file order: "first" fails while "slow" runs
+  const { events, finished } = await run([f], 2, undefined, { bail: 1 }, true);
+  assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+  assert.ok(finished.bailed);
+  assert.is(finished.failed, 1);
+  assert.is(finished.skipped, 3);
+  const skipped = events.flatMap((e) => (e.type === 'test-skipped' ? [`${e.test.name}:${e.reason}`] : []));
+  assert.equal(skipped.sort(), ['later1:bail', 'later2:bail', 'slow:bail']);
+  assert.is(events[events.length - 1], finished);
+  assert.ok(await eventually(() => childrenOfSelf().length === 0), `children left: ${childrenOfSelf()}`);
+});
+
+test('--bail counts failing tests, not flaky ones', async () => {
+  const f = write('bail-flaky.wat', ['flaky wobbly 1', 'pass a', 'pass b']);
+  const { finished } = await run([f], 1, undefined, { bail: 1, retries: 1 });
+  assert.equal(finished, { ...finished, flaky: 1, passed: 2, bailed: false, skipped: 0 });
+});
+
+test('--slow marks tests that took at least that long', async () => {
+  const f = write('slow.wat', ['sleep sleepy 300', 'pass quick']);
+  const { events } = await run([f], 2, undefined, { slowMs: 200 });
+  const slow = Object.fromEntries(finishedOf(events).map((r) => [r.name, r.slow]));
+  assert.equal(slow, { sleepy: true, quick: false });
+});
+
+test('the stop signal (watch mode\'s q) ends a run like SIGINT, children reaped', async () => {
+  const f = write('stoppable.wat', ['sleep a 60000', 'sleep b 60000', 'sleep c 60000']);
+  const stop = new AbortController();
+  let starts = 0;
+  const { finished, events } = await run([f], 2, (e) => {
+    if (e.type === 'test-started' && ++starts === 2) setImmediate(() => stop.abort());
+  }, { stop: stop.signal });
+  assert.is(finished.interrupted, 'SIGINT');
+  assert.is(finished.skipped, 3);
+  assert.ok(events.every((e) => e.type !== 'test-skipped' || e.reason === 'interrupted'));
+  assert.ok(await eventually(() => childrenOfSelf().length === 0), `children left: ${childrenOfSelf()}`);
+});
 
 test.after(() => fs.rmSync(root, { recursive: true, force: true }));
 

@@ -31,6 +31,7 @@ fs.writeFileSync(
 function plainNodeEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.WAT_TEST_REEXECUTED;
+  delete env.FORCE_COLOR; // uvu sets it for itself; the pretty text is asserted plain
   return env;
 }
 function processesMentioning(text: string): number[] {

@@ -10,8 +10,15 @@ import type { ChildOutcome } from '../runner/child';
 import { executeTest, startTest } from '../runner/executor';
 import { childrenOfSelf, eventually, isGone, openFdCount } from './helpers/runner-proc';
 
-const fdsAtStart = openFdCount();
-const childrenAtStart = childrenOfSelf();
+// Taken when this file's tests start, not when it is imported: uvu imports
+// every file first, and node keeps an fd open for good after the first
+// spawn with stdio 'ignore' (which an earlier file's tests may do).
+let fdsAtStart = 0;
+let childrenAtStart: number[] = [];
+test.before(() => {
+  fdsAtStart = openFdCount();
+  childrenAtStart = childrenOfSelf();
+});
 
 const at = (name: string) => ({ name, file: '/virtual/executor.wat', line: 3, col: 1 });
 const opts = { timeoutMs: 10_000, maxOutputBytes: 1_048_576 };

@@ -6,6 +6,8 @@
 //   fail NAME      assertion failure record, exit 2
 //   sleep NAME MS  sleeps MS milliseconds (poll(2) in the child), then passes
 //   loop NAME      spins forever (only a timeout ends it)
+//   flaky NAME N   fails its first N attempts (counted in the parent, where
+//                  childBody is called once per fork), then passes
 //   broken         the file fails to load, at this line
 
 import * as fs from 'fs';
@@ -31,6 +33,9 @@ class FakeStartupError extends Error {
 
 const PASSED = { status: 'passed', cause: null, failure: null };
 
+/** Attempts so far of each flaky test, by file and name. */
+const attempts = new Map<string, number>();
+
 export const fakeSource: TestSource<FakeSuite> = {
   load(file) {
     const tests: FakeTest[] = [];
@@ -49,8 +54,12 @@ export const fakeSource: TestSource<FakeSuite> = {
 
   childBody(_suite, test): ChildBody {
     const t = test as FakeTest;
+    const key = `${t.file}\u0000${t.name}`;
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
+    const kind = t.kind === 'flaky' ? (attempt <= t.arg ? 'fail' : 'pass') : t.kind;
     return () => {
-      switch (t.kind) {
+      switch (kind) {
         case 'pass':
           return { exitCode: 0, stdout: `${t.name} ran\n`, stderr: '', record: PASSED };
         case 'fail':

@@ -36,7 +36,12 @@ const EXPECTED: Expected[] = [
 const FILES = ['pass.wat', 'assertion-caught.wat', 'panic-escapes.wat', 'runtime-error.wat', 'parse-error.wat', 'infinite-loop.wat', 'big-output.wat'];
 const ARGS = ['--timeout', '3000', '--max-output', '4096', '-j', '2', ...FILES.map(fixture)];
 
-const fdsAtStart = new Set(fs.readdirSync('/proc/self/fd'));
+// the baseline is taken when the tests start, not at import: other test files
+// loaded before this one may still open and keep fds (node keeps /dev/null)
+let fdsAtStart = new Set<string>();
+test.before(() => {
+  fdsAtStart = new Set(fs.readdirSync('/proc/self/fd'));
+});
 const jsonLines = (text: string) => text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
 
 test('json reporter: each fixture has its status, exit code and signal; the bad file does not stop the rest', () => {
@@ -90,9 +95,11 @@ function childrenOf(pid: number): number[] {
 for (const reporter of ['json', 'pretty']) {
   test(`${reporter} reporter: a test killed from outside (SIGTERM) is crashed, exit 143`, async () => {
     const runner = spawn(bin, ['--reporter', reporter, '--timeout', '60000', fixture('killed-by-signal.wat')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // not 'ignore': node would open /dev/null for it and keep it open for good
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
     });
+    runner.stdin.end();
     let out = '';
     runner.stdout.setEncoding('utf8');
     runner.stdout.on('data', (c: string) => (out += c));
@@ -127,11 +134,22 @@ test('no process of these runs is left, and no fd of this process leaked', async
     }
   });
   assert.equal(mentioning(), []);
+  // other test files share this process (uvu) and open and close fds of
+  // their own at any moment; what counts is an fd still open after ours ended
+  const open = (fd: string) => {
+    try {
+      return `${fd} -> ${fs.readlinkSync(`/proc/self/fd/${fd}`)}`;
+    } catch {
+      return null; // closed meanwhile
+    }
+  };
+  const lingering = () => fs.readdirSync('/proc/self/fd').filter((fd) => !fdsAtStart.has(fd)).map(open).filter((x) => x !== null);
   const deadline = Date.now() + 2000;
-  let extra = fs.readdirSync('/proc/self/fd').filter((fd) => !fdsAtStart.has(fd));
+  let extra = lingering();
   while (extra.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setImmediate(r));
-    extra = fs.readdirSync('/proc/self/fd').filter((fd) => !fdsAtStart.has(fd));
+    await new Promise((r) => setTimeout(r, 20));
+    const now = new Set(lingering());
+    extra = extra.filter((x) => now.has(x)); // still open, and the same file
   }
   assert.equal(extra, []);
 });

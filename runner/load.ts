@@ -24,6 +24,9 @@ export interface TestSource<F extends LoadedSuite = LoadedSuite> {
   /** Returns the function the forked child runs for one test. Called in the
    *  parent, just before the fork, so it must be cheap and must not run it. */
   childBody(suite: F, test: TestCase): ChildBody;
+  /** Runs in the parent once the run's tests are known, before the first
+   *  fork: e.g. warming the runtime in proportion to the run. Optional. */
+  prepare?(testCount: number): void;
 }
 
 export type FileLoad<F extends LoadedSuite> =

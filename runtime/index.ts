@@ -63,30 +63,38 @@ const EXIT_OF_CAUSE: Record<FailureCauseName, number> = {
 
 const RUN_RESULT_TYPE = ':wat::kernel::RunResult';
 
-let warm = false;
+let warmFile: LoadedFile | null = null;
+let warmRuns = 0;
+
+/** Test runs the warm-up does at first load, and at most for a large run. */
+const WARM_RUNS_MIN = 150;
+const WARM_RUNS_MAX = 2000;
 
 /**
- * Get the parent ready to fork: build the stdlib world and run a few
- * representative tests in-process, so that every function on a test's path
- * is already compiled (and the hot ones optimised) when children inherit the
- * heap. Measured: a trivial test's child costs 6.0 ms cold, 2.7 ms warm.
+ * Get the parent ready to fork: build and compile the stdlib world and run a
+ * few representative tests in-process, so that every function on a test's
+ * path is compiled, and the hot ones optimised, before children inherit the
+ * heap; otherwise every child repeats that work. `forTests` scales the
+ * warm-up to the run: measured here, a child's CPU for a trivial test is
+ * 3.5 ms after 150 warm-up runs, 2.8 ms after 2,000 (which take ~0.25 s),
+ * so a large run gains and a small one does not wait.
  */
-export function warmUp(): void {
-  if (warm) return;
-  warm = true;
-  // modules loaded on first use (for `wat`'s start-up) are loaded here, once, for every child
-  require('crypto');
-  // the stdlib compiles lazily (for `wat`'s start-up); children should inherit it compiled
-  const stdlib = stdlibWorld();
-  for (let w: World | null = stdlib; w; w = w.parent) {
-    for (const cell of w.fns.values()) {
-      const fn = cell.value;
-      if (fn instanceof Closure) (fn.proto as FnProto).pending?.();
+export function warmUp(forTests = 0): void {
+  if (warmFile === null) {
+    // modules loaded on first use (for `wat`'s start-up) are loaded here, once, for every child
+    require('crypto');
+    // the stdlib compiles lazily (for `wat`'s start-up); children should inherit it compiled
+    for (let w: World | null = stdlibWorld(); w; w = w.parent) {
+      for (const cell of w.fns.values()) {
+        const fn = cell.value;
+        if (fn instanceof Closure) (fn.proto as FnProto).pending?.();
+      }
     }
+    const world = startupFromSource(WARM_UP_SOURCE, '<wat-test warm-up>', { file: null, loader: new FsLoader(), base: stdlibWorld() });
+    warmFile = { file: '<wat-test warm-up>', tests: discoverTests(world, '<wat-test warm-up>'), world };
   }
-  const world = startupFromSource(WARM_UP_SOURCE, '<wat-test warm-up>', { file: null, loader: new FsLoader(), base: stdlibWorld() });
-  const file: LoadedFile = { file: '<wat-test warm-up>', tests: discoverTests(world, '<wat-test warm-up>'), world };
-  for (let round = 0; round < 30; round++) for (const t of file.tests) runTest(file, t.name);
+  const target = Math.min(WARM_RUNS_MAX, Math.max(WARM_RUNS_MIN, 2 * forTests));
+  for (; warmRuns < target; warmRuns++) runTest(warmFile, warmFile.tests[warmRuns % warmFile.tests.length].name);
 }
 
 // Passing and failing assertions, captured output and a runtime error: the

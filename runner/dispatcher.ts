@@ -17,6 +17,7 @@ import type {
   TestResult,
 } from './events';
 import { ExecuteOptions, RunningTest, startTest } from './executor';
+import { ForkServer } from './fork-server';
 import { reapStrays } from './leaks';
 import type { FileLoad, LoadedSuite } from './load';
 
@@ -44,6 +45,11 @@ export interface RunPlan {
   readonly shard?: ShardSpec | null;
   /** Aborting it stops the run as SIGINT does (watch mode's keys). */
   readonly stop?: AbortSignal;
+  /**
+   * Fork the tests from a fork server (fork-server.ts) opened for this run
+   * instead of from this process. Ignored when a test swaps `start`.
+   */
+  readonly forkServer?: boolean;
 }
 
 /** How a test is started; the executor's startTest unless a test swaps it. */
@@ -116,11 +122,17 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
   plan.stop?.addEventListener('abort', onStop);
   if (plan.stop?.aborted) onStop();
 
+  // one body per planned test, known to the server before it forks
+  const server = plan.forkServer && start === startTest && plan.tests.length > 0 ? ForkServer.open(plan.tests.map((p) => p.body())) : null;
+  const indexOf = new Map(plan.tests.map((p, i) => [p, i]));
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
       const launch = (planned: PlannedTest, previous: readonly TestResult[]) => {
-        const handle = start(planned.test, planned.body(), plan.execute);
+        // a retry asks for a fresh body (once per attempt), which only this process can fork
+        const handle = server && previous.length === 0
+          ? server.startTest(planned.test, indexOf.get(planned)!, plan.execute)
+          : start(planned.test, planned.body(), plan.execute);
         running.add(handle);
         handle.done
           .then((outcome) => {
@@ -150,6 +162,7 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
     plan.stop?.removeEventListener('abort', onStop);
     // Only non-empty when a reporter or the executor threw: stop the rest.
     for (const r of running) r.abort();
+    await server?.close();
     reapStrays();
   }
 

@@ -92,7 +92,7 @@ export function startTest(test: TestCase, body: ChildBody, opts: ExecuteOptions)
   ];
   for (const fd of fds) fd.close();
   claim(pid);
-  return supervise(test, pid, captures, opts, startedAt);
+  return supervise(test, pid, captures, opts, startedAt, () => native.waitAsync(pid), mayHaveLeftovers);
 }
 
 /** Runs one test to completion; for callers that need no abort handle. */
@@ -102,12 +102,14 @@ export async function executeTest(test: TestCase, body: ChildBody, opts: Execute
   return outcome.result;
 }
 
-function supervise(
+export function supervise(
   test: TestCase,
   pid: number,
   captures: Capture[],
   opts: ExecuteOptions,
   startedAt: number,
+  exited_: () => Promise<native.ExitInfo>,
+  leftovers: () => boolean,
 ): RunningTest {
   let exited = false;
   let timedOut = false;
@@ -129,7 +131,7 @@ function supervise(
   const done = (async (): Promise<ExecOutcome> => {
     let info: native.ExitInfo;
     try {
-      info = await native.waitAsync(pid);
+      info = await exited_();
     } catch (error) {
       // Only a bug can get here: someone else reaped our child, so its pid
       // may already be reused and must not be signalled. Close our pipes,
@@ -145,7 +147,7 @@ function supervise(
     // Leaks first: a leaked grandchild may hold the pipes open.
     unclaim(pid);
     let leaks: Leak[] = [];
-    if (mayHaveLeftovers()) {
+    if (leftovers()) {
       leaks = await killSession(pid);
       reapStrays();
     }
@@ -204,7 +206,7 @@ function readRecord(captured: Captured): DecodedRecord {
 
 /** fork() or a pipe failed (e.g. EAGAIN: too many processes): the test
  *  could not run, which is reported as a crash of that test, not of the run. */
-function failedToStart(test: TestCase, error: unknown, startedAt: number): RunningTest {
+export function failedToStart(test: TestCase, error: unknown, startedAt: number): RunningTest {
   const message = error instanceof Error ? error.message : String(error);
   const result: TestResult = {
     file: test.file,

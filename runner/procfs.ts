@@ -114,9 +114,14 @@ function allProcesses(): ProcStat[] {
  * children lists. One read: the fast check run after every test.
  */
 export function ownChildren(): number[] | null {
+  return childrenOfProcess(process.pid);
+}
+
+/** Children of a single-threaded process (a fork server), from its main thread's list; null if unavailable. */
+export function childrenOfProcess(pid: number): number[] | null {
   let text: string;
   try {
-    text = fs.readFileSync(`/proc/self/task/${process.pid}/children`, 'latin1');
+    text = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1');
   } catch {
     return null;
   }

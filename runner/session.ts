@@ -96,6 +96,7 @@ export async function runSelection(session: Session, selection: Selection, stop?
         slowMs: options.slowMs,
         shard: options.shard,
         stop,
+        forkServer: true,
       },
       (e: RunEvent) => {
         if (e.type === 'test-finished') results.push(e.result);

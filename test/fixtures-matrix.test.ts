@@ -83,7 +83,7 @@ test('pretty reporter: the same outcomes, with locations and a summary', () => {
   assert.not.match(out, /\x1b\[/); // NO_COLOR
 });
 
-/** The runner's own children (its test processes), from /proc. */
+/** A process's children, from /proc (the runner's only child is its fork server, whose children are the tests). */
 function childrenOf(pid: number): number[] {
   try {
     return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
@@ -107,7 +107,8 @@ for (const reporter of ['json', 'pretty']) {
     const deadline = Date.now() + 30_000;
     let victim: number | undefined;
     while (victim === undefined && Date.now() < deadline) {
-      victim = childrenOf(runner.pid!)[0];
+      const server = childrenOf(runner.pid!)[0];
+      victim = server === undefined ? undefined : childrenOf(server)[0];
       if (victim === undefined) await new Promise((r) => setTimeout(r, 10));
     }
     assert.ok(victim, 'the test process never appeared');

@@ -139,8 +139,9 @@ tmuxTest('Ctrl-C mid-run kills and reaps the running tests, then wat-test exits 
   try {
     await waitFor(s, '─── run 1 ');
     const deadline = Date.now() + 20_000;
-    while (watchProcesses().length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    assert.is(watchProcesses().length, 3, 'wat-test and its two running tests');
+    // wat-test, its fork server, and the two running tests
+    while (watchProcesses().length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.is(watchProcesses().length, 4, 'wat-test, its fork server and its two running tests');
     keys(s, 'C-c');
     const text = await waitFor(s, 'EXITED 130');
     assert.match(text, 'Interrupted by SIGINT');

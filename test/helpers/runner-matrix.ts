@@ -59,7 +59,9 @@ export async function runMatrix(reporters: (dir: string) => string[]): Promise<M
     if (killedPid !== null || !fs.existsSync(events)) return;
     const text = fs.readFileSync(events, 'utf8');
     const started = text.includes(`"event":"test-start","file":"${path.join(fixtures, 'killed-by-signal.wat')}","name":"${SIGNAL_TEST}"`);
-    const [pid] = childrenOf(child.pid!);
+    // the test's process is a child of the runner's fork server, its only child
+    const [server] = childrenOf(child.pid!);
+    const [pid] = server === undefined ? [] : childrenOf(server);
     if (started && pid !== undefined) {
       killedPid = pid;
       process.kill(pid, 'SIGTERM');

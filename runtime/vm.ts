@@ -78,72 +78,62 @@ export function run(t: Thread, budget: number): RunStatus {
             const a = ins.args!;
             // arguments are evaluated exactly once, whichever way the call goes
             let vals: Value[] | null = null;
+            let v: Value | undefined;
             if (ins.callee !== null && (ins.callee as DirectCell).entry !== undefined) {
               // a pure recursive define: try it as plain JS recursion first (direct.ts)
               vals = new Array<Value>(a.length);
               for (let i = 0; i < a.length; i++) vals[i] = a[i](r, t);
-              const v = tryDirect(ins.callee as DirectCell, vals, t, frames.length);
-              if (v !== undefined) {
-                if (ins.op === Op.Call) {
-                  r[ins.dst] = v;
+              v = tryDirect(ins.callee as DirectCell, vals, t, frames.length);
+            }
+            if (v === undefined) {
+              if (callee instanceof Closure) {
+                const p = callee.proto as FnProto;
+                if (p.pending !== null) p.pending();
+                if (a.length !== p.arity) throw arityMismatch(p.name, p.arity, a.length);
+                if (ins.op === Op.TailCall && p === frame.proto && p.captureRegs.length === 0) {
+                  // a self tail call is a loop: new arguments, same frame, no allocation
+                  if (vals === null) {
+                    for (let i = 0; i < a.length; i++) scratch[i] = a[i](r, t);
+                    for (let i = 0; i < a.length; i++) r[i] = scratch[i];
+                  } else {
+                    for (let i = 0; i < a.length; i++) r[i] = vals[i];
+                  }
+                  pc = 0;
                   break;
                 }
-                frame.pc = pc;
-                const next = returnFrom(t, v);
-                if (next === null) return RunStatus.Done;
-                frame = next;
-                code = frame.code!;
-                r = frame.regs;
-                pc = frame.pc;
-                break;
-              }
-            }
-            if (callee instanceof Closure) {
-              const p = callee.proto as FnProto;
-              if (p.pending !== null) p.pending();
-              if (a.length !== p.arity) throw arityMismatch(p.name, p.arity, a.length);
-              if (ins.op === Op.TailCall && p === frame.proto && p.captureRegs.length === 0) {
-                // a self tail call is a loop: new arguments, same frame, no allocation
-                if (vals === null) {
-                  for (let i = 0; i < a.length; i++) scratch[i] = a[i](r, t);
-                  for (let i = 0; i < a.length; i++) r[i] = scratch[i];
+                const regs: Value[] = new Array(p.nregs);
+                if (vals === null) for (let i = 0; i < a.length; i++) regs[i] = a[i](r, t);
+                else for (let i = 0; i < a.length; i++) regs[i] = vals[i];
+                const cr = p.captureRegs;
+                for (let j = 0; j < cr.length; j++) regs[cr[j]] = callee.env[j];
+                if (ins.op === Op.TailCall) {
+                  // keep only the nearest caller a tail call replaced: constant space, useful traces
+                  frames[frames.length - 1] = new Frame(p, p.code, regs, frame.dst, null, '', 0,
+                    frame.tailFrom && frame.proto === p ? frame.tailFrom : { name: frame.proto ? frame.proto.name : frame.genName, loc: ins.loc });
                 } else {
-                  for (let i = 0; i < a.length; i++) r[i] = vals[i];
+                  frame.pc = pc;
+                  if (frames.length >= MAX_FRAMES) throw stackOverflow(p.name);
+                  frames.push(new Frame(p, p.code, regs, ins.dst));
                 }
+                frame = frames[frames.length - 1];
+                code = p.code;
+                r = regs;
                 pc = 0;
                 break;
               }
-              const regs: Value[] = new Array(p.nregs);
-              if (vals === null) for (let i = 0; i < a.length; i++) regs[i] = a[i](r, t);
-              else for (let i = 0; i < a.length; i++) regs[i] = vals[i];
-              const cr = p.captureRegs;
-              for (let j = 0; j < cr.length; j++) regs[cr[j]] = callee.env[j];
-              if (ins.op === Op.TailCall) {
-                // keep only the nearest caller a tail call replaced: constant space, useful traces
-                frames[frames.length - 1] = new Frame(p, p.code, regs, frame.dst, null, '', 0,
-                  frame.tailFrom && frame.proto === p ? frame.tailFrom : { name: frame.proto ? frame.proto.name : frame.genName, loc: ins.loc });
-              } else {
-                frame.pc = pc;
-                if (frames.length >= MAX_FRAMES) throw stackOverflow(p.name);
-                frames.push(new Frame(p, p.code, regs, ins.dst));
+              if (!(callee instanceof NativeFn)) throw notCallable(callee as Value, ins.name);
+              if (vals === null) {
+                vals = new Array<Value>(a.length);
+                for (let i = 0; i < a.length; i++) vals[i] = a[i](r, t);
               }
-              frame = frames[frames.length - 1];
-              code = p.code;
-              r = regs;
-              pc = 0;
-              break;
+              v = callee.call(vals, t);
             }
-            if (!(callee instanceof NativeFn)) throw notCallable(callee as Value, ins.name);
-            if (vals === null) {
-              vals = new Array<Value>(a.length);
-              for (let i = 0; i < a.length; i++) vals[i] = a[i](r, t);
-            }
-            const v = callee.call(vals, t);
+            // a value computed without a frame (direct mode, a native function)
             if (ins.op === Op.Call) {
               r[ins.dst] = v;
               break;
             }
-            // a native tail call returns straight out of this frame
+            // ... in tail position returns straight out of this frame
             frame.pc = pc;
             const next = returnFrom(t, v);
             if (next === null) return RunStatus.Done;

@@ -52,7 +52,7 @@ export class ForkServer {
   private constructor(
     readonly pid: number,
     private readonly control: native.Fd,
-    private readonly reports: net.Socket,
+    reports: net.Socket,
   ) {
     reports.setEncoding('latin1');
     reports.on('data', (chunk: string) => this.onData(chunk));
@@ -181,7 +181,7 @@ export class ForkServer {
     if (this.dead) return;
     this.dead = error;
     // nothing more will be reported: what waits must not wait forever
-    for (const [seq, p] of this.starting) p.resolve(failedToStart(p.test, error, p.startedAt));
+    for (const p of this.starting.values()) p.resolve(failedToStart(p.test, error, p.startedAt));
     this.starting.clear();
     for (const [pid, resolve] of this.exits) {
       resolve({ pid, status: 128 + 9, exitCode: null, signal: 9, signalName: 'SIGKILL', maxRssKb: 0, userMs: 0, sysMs: 0 });

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { call, evalExpr, program } from './runtime-helpers';
 import { WatRuntimeError, WatStartupError, WatPanic } from '../runtime/errors';
-import { F64, Some, StructValue, Tuple } from '../runtime/values';
+import { F64, Some, StructValue } from '../runtime/values';
 import { stdlibWorld } from '../runtime/stdlib';
 import { definePrim } from '../runtime/primitives/registry';
 import { Scheduler } from '../runtime/scheduler';

@@ -17,11 +17,13 @@ import { asString } from './strings';
 import { asVec } from './collections';
 import { definePrim, pure, pure1, pure2 } from './registry';
 
-function writer(v: Value, op: string): WatWriter {
+/** The IOWriter argument of a primitive, or a type error naming `op`. */
+export function writer(v: Value, op: string): WatWriter {
   if (v && typeof v === 'object' && (v as WatWriter).typeName === 'wat::io::IOWriter') return v as WatWriter;
   throw typeMismatch(op, ':wat::io::IOWriter', typeName(v));
 }
-function reader(v: Value, op: string): WatReader {
+/** The IOReader argument of a primitive, or a type error naming `op`. */
+export function reader(v: Value, op: string): WatReader {
   if (v && typeof v === 'object' && (v as WatReader).typeName === 'wat::io::IOReader') return v as WatReader;
   throw typeMismatch(op, ':wat::io::IOReader', typeName(v));
 }

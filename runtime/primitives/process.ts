@@ -34,13 +34,13 @@ import { forkProgram } from '../fork/spawn';
 import { anySignalFlag, signalPipe } from '../fork/signals';
 import { BlockResult } from '../instr';
 import { FdReader, FdWriter, wouldBlock } from '../io-fd';
-import { WatReader, WatWriter } from '../io';
 import type { Thread } from '../thread';
 import { Err, NONE, Ok, Some, StructDef, StructValue, Tuple, UNIT, Value, typeName } from '../values';
 import { asInt } from './numbers';
 import { asString } from './strings';
 import { asVec } from './collections';
 import { definePrim, pure, pure1, pure2 } from './registry';
+import { reader, writer } from './io';
 
 const K = ':wat::kernel::';
 const blocked = (reason: string): BlockResult => ({ blocked: true, reason });
@@ -55,16 +55,6 @@ function forms(v: Value, op: string): Ast[] {
 function childHandle(v: Value, op: string): ChildHandle {
   if (v instanceof ChildHandle) return v;
   throw typeMismatch(op, 'wat::kernel::ChildHandle', typeName(v));
-}
-
-function writer(v: Value, op: string): WatWriter {
-  if (v && typeof v === 'object' && (v as WatWriter).typeName === 'wat::io::IOWriter') return v as WatWriter;
-  throw typeMismatch(op, ':wat::io::IOWriter', typeName(v));
-}
-
-function reader(v: Value, op: string): WatReader {
-  if (v && typeof v === 'object' && (v as WatReader).typeName === 'wat::io::IOReader') return v as WatReader;
-  throw typeMismatch(op, ':wat::io::IOReader', typeName(v));
 }
 
 /** The struct the stdlib declares (stdlib/hermetic.wat, stdlib/process.wat). */

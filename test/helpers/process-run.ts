@@ -45,19 +45,9 @@ export const PROGRAM = (...forms: string[]): string => `(:wat::test::program ${H
 
 const fdCount = (): number => fs.readdirSync('/proc/self/fd').length;
 
-export function childrenOfSelf(): number[] {
-  const out: number[] = [];
-  for (const tid of fs.readdirSync('/proc/self/task')) {
-    let text = '';
-    try {
-      text = fs.readFileSync(`/proc/self/task/${tid}/children`, 'latin1');
-    } catch {
-      continue;
-    }
-    for (const w of text.split(' ')) if (w !== '') out.push(Number(w));
-  }
-  return out;
-}
+import { childrenOfSelf } from './runner-proc';
+
+export { childrenOfSelf };
 
 /** Build `src` (a program's defines, header added) and call `fn` in a forked child. */
 export async function runIsolated(src: string, fn = ':t::main', timeoutMs = 30_000): Promise<Isolated> {

@@ -712,12 +712,15 @@ class Gen {
   expr(node: Ast, scope: Scope, hoistArgs = false): string {
     const ctx = this.ctx;
     switch (node.kind) {
+      // Literals are constants (K), not source text: expressions that differ
+      // only in their literals then share one generated function. A forked
+      // test child finds its test's shape already compiled by the parent
+      // instead of compiling it again, and eval'd code does not grow the cache.
       case 'int':
-        return typeof node.value === 'bigint' ? this.k(node.value) : `(${node.value})`;
+      case 'string':
+        return this.k(node.value);
       case 'bool':
         return node.value ? 'true' : 'false';
-      case 'string':
-        return JSON.stringify(node.value);
       case 'float':
         return this.k(new F64(node.value as number));
       case 'symbol':

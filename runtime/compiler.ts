@@ -206,6 +206,7 @@ function compileBody(
   if (parent === null && body.length === 1 && loopable(body[0], world, proto.name) && callsSelf(body[0], proto.name)) {
     // a self-tail-recursive function with no other suspension point: one generated JS loop
     const g = new Gen(ctx);
+    g.inlineInts = true;
     const stmts = g.tail(body[0], scope, proto.name, proto.arity);
     ctx.emit(new Instr(Op.Return, at, -1, g.finishLoop(stmts, at)), scope);
   } else {
@@ -556,6 +557,7 @@ export function compileDirectBody(cell: FnCell, world: World, direct: ReadonlySe
   });
   const g = new Gen(ctx);
   g.direct = direct;
+  g.inlineInts = true;
   const parts = form.items.slice(2).map((b) => g.expr(b, scope));
   const body = g.finish(parts.length === 1 ? parts[0] : `(${parts.join(', ')})`, form.loc);
   return { body, nregs: ctx.nregs };
@@ -615,6 +617,8 @@ class Gen {
   private temps = 0;
   /** Set when compiling a direct body (direct.ts): calls to these defines are plain JS calls. */
   direct: ReadonlySet<string> | null = null;
+  /** Hot code (loops, direct bodies): integers go into the source, where V8 folds them. */
+  inlineInts = false;
   constructor(readonly ctx: FnCtx) {}
 
   k(v: unknown): string {
@@ -717,6 +721,7 @@ class Gen {
       // test child finds its test's shape already compiled by the parent
       // instead of compiling it again, and eval'd code does not grow the cache.
       case 'int':
+        return this.inlineInts && typeof node.value === 'number' ? `(${node.value})` : this.k(node.value);
       case 'string':
         return this.k(node.value);
       case 'bool':

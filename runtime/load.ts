@@ -83,7 +83,7 @@ function sourceIface(iface: Ast, locator: Ast): Source {
     case ':wat::load::http-path':
     case ':wat::load::s3-path':
     case ':wat::load::git-ref':
-      return fail(`source interface ${iface.text} is reserved but not implemented`, iface.loc, 'use :wat::load::file-path or :wat::load::string');
+      return fail(`source interface ${iface.text} is reserved (as in the reference) and not supported: wat loads from files and strings only`, iface.loc, 'use :wat::load::file-path or :wat::load::string');
   }
   return fail(`unknown source interface ${iface.text}`, iface.loc, 'the source interfaces are :wat::load::file-path and :wat::load::string');
 }
@@ -98,7 +98,7 @@ function payloadIface(iface: Ast, locator: Ast): Payload {
       return { iface: 'string', locator: locator.text };
     case ':wat::verify::http-path':
     case ':wat::verify::s3-path':
-      return fail(`payload interface ${iface.text} is reserved but not implemented`, iface.loc, 'use :wat::verify::string or :wat::verify::file-path');
+      return fail(`payload interface ${iface.text} is reserved (as in the reference) and not supported: payloads come from strings and files only`, iface.loc, 'use :wat::verify::string or :wat::verify::file-path');
   }
   return fail(`unknown payload interface ${iface.text}`, iface.loc, 'the payload interfaces are :wat::verify::string and :wat::verify::file-path');
 }

@@ -148,7 +148,7 @@ test('eval-edn! parses source and runs every form; the value is the last one\'s'
 test('eval-edn!: parse errors and bad interfaces are malformed-form; a bad locator a type mismatch', () => {
   errKind(run('(:wat::core::eval-edn! :wat::eval::string "(:wat::core::i64::+ 1")'), 'malformed-form', /parse error/);
   errKind(run('(:wat::core::eval-edn! :wat::eval::nonexistent "1")'), 'malformed-form', /unknown eval source interface :wat::eval::nonexistent/);
-  errKind(run('(:wat::core::eval-edn! :wat::eval::http-path "http://x")'), 'malformed-form', /reserved but not implemented/);
+  errKind(run('(:wat::core::eval-edn! :wat::eval::http-path "http://x")'), 'malformed-form', /reserved \(as in the reference\) and not supported/);
   errKind(run('(:wat::core::eval-edn! "not a keyword" "1")'), 'malformed-form', /must be a keyword/);
   errKind(run('(:wat::core::eval-edn! :wat::eval::string 42)'), 'type-mismatch', /expected String, got i64/);
 });

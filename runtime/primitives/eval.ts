@@ -129,7 +129,7 @@ function evalSource(iface: Value, locator: Value, t: Thread): string {
     }
     case ':wat::eval::http-path':
     case ':wat::eval::s3-path':
-      throw new EvalFailure('malformed-form', `eval source interface ${name} is reserved but not implemented`);
+      throw new EvalFailure('malformed-form', `eval source interface ${name} is reserved (as in the reference) and not supported: code comes from strings and files only; use :wat::eval::string or :wat::eval::file-path`);
   }
   throw new EvalFailure('malformed-form', `unknown eval source interface ${name}; expected :wat::eval::string or :wat::eval::file-path`);
 }
@@ -151,7 +151,7 @@ function verifyPayload(iface: Value, locator: Value, t: Thread): string {
     }
     case ':wat::verify::http-path':
     case ':wat::verify::s3-path':
-      throw new EvalFailure('malformed-form', `verify payload interface ${name} is reserved but not implemented`);
+      throw new EvalFailure('malformed-form', `verify payload interface ${name} is reserved (as in the reference) and not supported: payloads come from strings and files only; use :wat::verify::string or :wat::verify::file-path`);
   }
   throw new EvalFailure('malformed-form', `unknown verify payload interface ${name}; expected :wat::verify::string or :wat::verify::file-path`);
 }

@@ -1,23 +1,13 @@
 // Vec, tuple and list primitives: :wat::core::* and :wat::std::list::*.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { evalExpr } from './runtime-helpers';
-import { WatRuntimeError, WatStartupError } from '../runtime/errors';
+import { evalExpr, evalFails } from './runtime-helpers';
+import { WatStartupError } from '../runtime/errors';
 import { showValue } from '../runtime/show';
 
 const show = (expr: string, type: string, defs = '') => showValue(evalExpr(expr, type, defs));
 
-function fails(expr: string, type: string, pattern: RegExp, kind?: string): void {
-  try {
-    evalExpr(expr, type);
-  } catch (e) {
-    assert.instance(e, WatRuntimeError);
-    assert.match((e as Error).message, pattern);
-    if (kind) assert.is((e as WatRuntimeError).kind, kind);
-    return;
-  }
-  assert.unreachable(`${expr} should have failed`);
-}
+const fails = evalFails;
 
 function refusedAtStartup(expr: string, type: string, pattern: RegExp): void {
   try {

@@ -1,22 +1,13 @@
 // :wat::std::HashMap / HashSet and their accessors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { evalExpr } from './runtime-helpers';
-import { WatRuntimeError, WatStartupError } from '../runtime/errors';
+import { evalExpr, evalFails } from './runtime-helpers';
+import { WatStartupError } from '../runtime/errors';
 import { showValue } from '../runtime/show';
 
 const show = (expr: string, type: string) => showValue(evalExpr(expr, type));
 
-function fails(expr: string, type: string, pattern: RegExp): void {
-  try {
-    evalExpr(expr, type);
-  } catch (e) {
-    assert.instance(e, WatRuntimeError);
-    assert.match((e as Error).message, pattern);
-    return;
-  }
-  assert.unreachable(`${expr} should have failed`);
-}
+const fails = evalFails;
 
 const M = '(:wat::std::HashMap :(String,i64) "a" 1 "b" 2)';
 const SET = '(:wat::std::HashSet :i64 3 5 8)';

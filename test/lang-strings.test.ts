@@ -1,8 +1,7 @@
 // :wat::core::string::* and :wat::core::regex::matches? (Rust regex syntax).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { evalExpr } from './runtime-helpers';
-import { WatRuntimeError } from '../runtime/errors';
+import { evalExpr, evalFails } from './runtime-helpers';
 import { showValue } from '../runtime/show';
 import { translateRegex } from '../runtime/primitives/strings';
 
@@ -11,16 +10,7 @@ const b = (expr: string) => evalExpr(expr, ':bool');
 /** (regex::matches? pattern haystack), both given as wat string literal bodies. */
 const re = (pattern: string, haystack: string) => b(`(:wat::core::regex::matches? "${pattern}" "${haystack}")`);
 
-function fails(expr: string, type: string, pattern: RegExp): void {
-  try {
-    evalExpr(expr, type);
-  } catch (e) {
-    assert.instance(e, WatRuntimeError);
-    assert.match((e as Error).message, pattern);
-    return;
-  }
-  assert.unreachable(`${expr} should have failed`);
-}
+const fails = evalFails;
 
 test('contains?, starts-with?, ends-with?', () => {
   assert.is(b('(:wat::core::string::contains? "copy-on-write" "on-w")'), true);

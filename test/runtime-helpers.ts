@@ -1,5 +1,7 @@
 // Shared by the runtime tests: build a program world from source and call
 // one of its functions on a fresh scheduler.
+import * as assert from 'uvu/assert';
+import { WatRuntimeError } from '../runtime/errors';
 import { FsLoader } from '../runtime/loader';
 import { Scheduler } from '../runtime/scheduler';
 import { startupFromSource } from '../runtime/startup';
@@ -24,4 +26,17 @@ export function call(world: World, fn: string, ...args: Value[]): Value {
 export function evalExpr(expr: string, type = ':i64', defs = ''): Value {
   const w = program(`${defs}\n(:wat::core::define (:t::main -> ${type}) ${expr})`);
   return call(w, ':t::main');
+}
+
+/** Evaluating `expr` must fail at run time with a message matching `pattern` (and of `kind`, when given). */
+export function evalFails(expr: string, type: string, pattern: RegExp, kind?: string): void {
+  try {
+    evalExpr(expr, type);
+  } catch (e) {
+    assert.instance(e, WatRuntimeError);
+    assert.match((e as Error).message, pattern);
+    if (kind) assert.is((e as WatRuntimeError).kind, kind);
+    return;
+  }
+  assert.unreachable(`${expr} should have failed`);
 }

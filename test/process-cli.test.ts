@@ -10,6 +10,17 @@ import { MAIN, REPO, runCommand, WAT_BIN, watFile } from './helpers/process-run'
 const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'wat-cli-'));
 const file = (name: string, body: string) => watFile(name, body, dir);
 
+/** Runs `wat f`; each time its stdout first shows the next step's text, sends that step's signal. */
+function runSignalling(f: string, steps: [string, NodeJS.Signals][]): ReturnType<typeof runCommand> {
+  let step = 0;
+  return runCommand([WAT_BIN, f], {
+    timeoutMs: 20_000,
+    onStdout: (out, pid) => {
+      if (step < steps.length && out.includes(steps[step][0])) process.kill(pid, steps[step++][1]);
+    },
+  });
+}
+
 test('a stage in a pipeline: EDN requests on stdin, EDN replies on stdout (examples/calc.wat)', async () => {
   const r = await runCommand([WAT_BIN, 'examples/calc.wat'], { stdin: '{:op :add :a 1 :b 2}\n' });
   assert.is(r.stderr, '');
@@ -117,19 +128,7 @@ test('SIGTERM and SIGINT: stopped? turns true and the program shuts down its own
         (:s::run stdout hups)))))
 ${MAIN('(:wat::core::let* (((_ :()) (:wat::io::IOWriter/println stdout "ready"))) (:s::run stdout 0))')}`);
   for (const stop of ['SIGTERM', 'SIGINT'] as const) {
-    let step = 0;
-    const r = await runCommand([WAT_BIN, f], {
-      timeoutMs: 20_000,
-      onStdout: (out, pid) => {
-        if (step === 0 && out.includes('ready\n')) {
-          step = 1;
-          process.kill(pid, 'SIGHUP');
-        } else if (step === 1 && out.includes('hup\n')) {
-          step = 2;
-          process.kill(pid, stop);
-        }
-      },
-    });
+    const r = await runSignalling(f, [['ready\n', 'SIGHUP'], ['hup\n', stop]]);
     assert.is(r.stderr, '', stop);
     assert.equal([r.status, r.signal, r.stdout], [0, null, 'ready\nhup\nstopping after 1 hup(s)\n'], stop);
   }
@@ -142,19 +141,7 @@ test('a second SIGTERM ends a program that does not stop by itself', async () =>
     (:wat::core::let* (((_ :()) (:wat::io::IOWriter/println stdout "stopped? is set; carrying on"))) (:s::spin stdout true))
     (:s::spin stdout told)))
 ${MAIN('(:wat::core::let* (((_ :()) (:wat::io::IOWriter/println stdout "ready"))) (:s::spin stdout false))')}`);
-  let step = 0;
-  const r = await runCommand([WAT_BIN, f], {
-    timeoutMs: 20_000,
-    onStdout: (out, pid) => {
-      if (step === 0 && out.includes('ready\n')) {
-        step = 1;
-        process.kill(pid, 'SIGTERM');
-      } else if (step === 1 && out.includes('carrying on\n')) {
-        step = 2;
-        process.kill(pid, 'SIGTERM');
-      }
-    },
-  });
+  const r = await runSignalling(f, [['ready\n', 'SIGTERM'], ['carrying on\n', 'SIGTERM']]);
   assert.equal([r.status, r.signal, r.stdout], [null, 'SIGTERM', 'ready\nstopped? is set; carrying on\n']);
 });
 

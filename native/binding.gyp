@@ -9,6 +9,7 @@
         "src/inherit.cc",
         "src/io.cc",
         "src/proc.cc",
+        "src/server.cc",
         "src/signals.cc",
         "src/wait.cc"
       ],

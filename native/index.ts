@@ -68,19 +68,38 @@ export function fork(opts: ForkOptions): number {
     opts.dieWithParent !== false,
   );
   if (pid === 0) {
-    // The parent's children are not ours; their cached exits must not answer
-    // a wait in the child.
-    exits.clear();
-    // node's own exit path disposes platform threads that do not exist in a
-    // forked child and abort()s (status 134). Route process.exit() to _exit
-    // so its code survives. (Uncaught exceptions still take node's path:
-    // children must catch everything and end with exit().)
-    (process as unknown as { reallyExit: (code?: number) => never }).reallyExit = (code) =>
-      binding.exit(code ?? 0);
+    becomeChild();
   } else {
     exits.delete(pid);
   }
   return pid;
+}
+
+/** JS-side state a forked child must not keep from its parent. */
+function becomeChild(): void {
+  // The parent's children are not ours; their cached exits must not answer
+  // a wait in the child.
+  exits.clear();
+  // node's own exit path disposes platform threads that do not exist in a
+  // forked child and abort()s (status 134). Route process.exit() to _exit
+  // so its code survives. (Uncaught exceptions still take node's path:
+  // children must catch everything and end with exit().)
+  (process as unknown as { reallyExit: (code?: number) => never }).reallyExit = (code) =>
+    binding.exit(code ?? 0);
+}
+
+/**
+ * Becomes a fork server: from here on this (forked) process runs a native
+ * loop that reads commands on fd 0 and reports on fd 1, and never returns to
+ * JavaScript. Returns only in each test child it forks, with the index the
+ * "run" command named. Protocol and rationale: src/server.cc.
+ */
+export function serveForks(): number {
+  // Only a process made by fork() gets here, and fork() already refused without the flag.
+  if (!SINGLE_THREADED) throw new Error('wat-native: serveForks() needs node --single-threaded (see fork()).');
+  const index = binding.serveForks();
+  becomeChild();
+  return index;
 }
 
 // Frozen: one object is shared by every caller that asks about this pid.

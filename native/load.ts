@@ -32,6 +32,7 @@ export interface NativeBinding {
   getpid(): number;
   setChildSubreaper(): void;
   pidfdOpen(pid: number): number;
+  serveForks(): number;
   signalWatch(signals: number[], once: number[]): number;
   signalTake(): number;
   signalRelease(): void;

@@ -30,7 +30,6 @@ import { ChildBody, runChildAndExit, warmChildPath } from './child';
 import type { TestCase } from './events';
 import { ExecuteOptions, RunningTest, supervise, failedToStart } from './executor';
 import { becomeSubreaper, claim, serverMayHaveLeftovers, unclaim } from './leaks';
-import { childrenOfProcess } from './procfs';
 
 interface Pending {
   readonly test: TestCase;
@@ -200,69 +199,14 @@ function signalNameOf(sig: number): string | null {
 
 // ─── the server process ───────────────────────────────────────────────────
 //
-// Runs in the forked server and never returns. Like any forked child it
-// uses only native I/O (no event loop) and ends with native.exit. fd 0:
-// commands, fd 1: reports, fd 2: the runner's stderr, fd 3: /dev/null.
+// The loop is native (native/src/server.cc): it never touches the V8 heap
+// it shares with its children. serveForks() returns only in a test child.
+// fd 0: commands, fd 1: reports, fd 2: the runner's stderr, fd 3: /dev/null.
 
 function serve(bodies: readonly ChildBody[]): never {
   try {
     native.setChildSubreaper();
-    const self = native.getpid();
-    const running = new Map<number, number>(); // pid → pidfd
-    const held = new Map<number, number[]>(); // seq → read ends the parent has yet to open
-    let input = '';
-    const report = (line: string) => native.write(1, line + '\n');
-    for (;;) {
-      const pids = [...running.keys()];
-      const fds = [0, ...pids.map((p) => running.get(p)!)];
-      // a short timeout only while something must be reaped that has no pidfd here
-      const strays = hasStrays(self, running);
-      const revents = native.poll(fds, fds.map(() => native.POLLIN), strays ? 5 : -1);
-      if (revents[0] !== 0) {
-        const chunk = native.read(0, 65536);
-        if (chunk === null) break; // the parent is gone or closed us
-        input += chunk.toString('latin1');
-        let nl: number;
-        while ((nl = input.indexOf('\n')) >= 0) {
-          const words = input.slice(0, nl).split(' ');
-          input = input.slice(nl + 1);
-          if (words[0] === 'quit') {
-            finish(running);
-          } else if (words[0] === 'release') {
-            for (const fd of held.get(Number(words[1])) ?? []) native.close(fd);
-            held.delete(Number(words[1]));
-          } else if (words[0] === 'run') {
-            const seq = Number(words[1]);
-            const body = bodies[Number(words[2])];
-            try {
-              const out = native.pipe();
-              const err = native.pipe();
-              const res = native.pipe();
-              const pid = native.fork({ stdin: 3, stdout: out[1], stderr: err[1], extra: [res[1]] });
-              if (pid === 0) runChildAndExit(body);
-              native.close(out[1]);
-              native.close(err[1]);
-              native.close(res[1]);
-              running.set(pid, native.pidfdOpen(pid));
-              held.set(seq, [out[0], err[0], res[0]]);
-              report(`started ${seq} ${pid} ${out[0]} ${err[0]} ${res[0]}`);
-            } catch (e) {
-              report(`failed ${seq} ${encodeURIComponent(e instanceof Error ? e.message : String(e))}`);
-            }
-          }
-        }
-      }
-      pids.forEach((pid, i) => {
-        if (revents[i + 1] === 0) return;
-        const info = native.waitSync(pid);
-        native.forget(pid);
-        native.close(running.get(pid)!);
-        running.delete(pid);
-        report(`exit ${pid} ${info.status} ${info.exitCode ?? -1} ${info.signal ?? 0} ${info.maxRssKb} ${info.userMs} ${info.sysMs}`);
-      });
-      if (strays) reapStrays(self, running);
-    }
-    finish(running);
+    runChildAndExit(bodies[native.serveForks()]);
   } catch (e) {
     try {
       native.write(2, `wat-test: the fork server failed: ${e instanceof Error ? e.stack : String(e)}\n`);
@@ -270,28 +214,5 @@ function serve(bodies: readonly ChildBody[]): never {
       // nothing left to tell
     }
     native.exit(70);
-  }
-}
-
-/** Kills what is still running (the parent asked to quit, or went away) and exits. */
-function finish(running: Map<number, number>): never {
-  for (const pid of running.keys()) native.killpg(pid, 'SIGKILL');
-  native.exit(0);
-}
-
-/** Children of the server that are not test children it watches: re-parented leftovers. */
-function hasStrays(self: number, running: Map<number, number>): boolean {
-  const kids = childrenOfProcess(self);
-  return kids !== null && kids.some((pid) => !running.has(pid));
-}
-
-function reapStrays(self: number, running: Map<number, number>): void {
-  for (const pid of childrenOfProcess(self) ?? []) {
-    if (running.has(pid)) continue;
-    try {
-      if (native.tryWait(pid) !== null) native.forget(pid);
-    } catch {
-      // not ours after all, or already reaped
-    }
   }
 }

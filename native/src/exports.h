@@ -10,5 +10,6 @@ void InitIo(Napi::Env env, Napi::Object exports);    // io.cc
 void InitProc(Napi::Env env, Napi::Object exports);  // proc.cc
 void InitWait(Napi::Env env, Napi::Object exports);  // wait.cc
 void InitSignals(Napi::Env env, Napi::Object exports);  // signals.cc
+void InitServer(Napi::Env env, Napi::Object exports);   // server.cc
 
 }  // namespace wat

@@ -28,23 +28,11 @@
 #include "args.h"
 #include "errors.h"
 #include "exports.h"
+#include "fork.h"
 #include "inherit.h"
 
 namespace wat {
 namespace {
-
-// 0,1,2 plus extras. Generous, and keeps the plan on the stack (no per-fork
-// allocation).
-constexpr int kMaxChildFds = 256;
-
-struct ChildPlan {
-  int fds[kMaxChildFds];  // fds[i] becomes fd i in the child
-  int count;
-  bool new_session;
-  bool die_with_parent;
-  pid_t parent;  // captured before fork: getppid() in the child compares to it
-  uv_loop_t* loop;
-};
 
 // V8's platform wakes node's loop whenever it posts a task (uv_async_send:
 // an 8-byte write to the loop's eventfd), and it posts tasks from ordinary
@@ -253,18 +241,29 @@ Napi::Value Fork(const Napi::CallbackInfo& info) {
   plan.loop = nullptr;
   napi_get_uv_event_loop(env, &plan.loop);
 
+  int err = 0;
+  const char* failed = nullptr;
+  pid_t pid = ForkWithPlan(&plan, &err, &failed);
+  if (pid < 0) return ThrowErrno(env, failed, err);
+  return Napi::Number::New(env, pid);
+}
+
+}  // namespace
+
+pid_t ForkWithPlan(ChildPlan* plan, int* err, const char** failed) {
   // Nested fork only: keep sources clear of libuv's stale numbers (above).
   int moved[kMaxChildFds];
   int moved_count = 0;
-  for (int i = 0; i < plan.count && g_libuv_stale_max >= 0; i++) {
-    if (plan.fds[i] > g_libuv_stale_max) continue;
-    int fd = fcntl(plan.fds[i], F_DUPFD_CLOEXEC, g_libuv_stale_max + 1);
+  for (int i = 0; i < plan->count && g_libuv_stale_max >= 0; i++) {
+    if (plan->fds[i] > g_libuv_stale_max) continue;
+    int fd = fcntl(plan->fds[i], F_DUPFD_CLOEXEC, g_libuv_stale_max + 1);
     if (fd < 0) {
-      int err = errno;
+      *err = errno;
+      *failed = "fcntl";
       for (int j = 0; j < moved_count; j++) close(moved[j]);
-      return ThrowErrno(env, "fcntl", err, "fork: F_DUPFD_CLOEXEC");
+      return -1;
     }
-    plan.fds[i] = moved[moved_count++] = fd;
+    plan->fds[i] = moved[moved_count++] = fd;
   }
 
   sigset_t all, old;
@@ -273,17 +272,15 @@ Napi::Value Fork(const Napi::CallbackInfo& info) {
   ReenableHeapInheritance();
   pid_t pid = fork();
   if (pid == 0) {
-    SetUpChild(plan);
-    return Napi::Number::New(env, 0);
+    SetUpChild(*plan);
+    return 0;
   }
-  int err = errno;
+  *err = errno;
+  *failed = "fork";
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   for (int j = 0; j < moved_count; j++) close(moved[j]);
-  if (pid < 0) return ThrowErrno(env, "fork", err);
-  return Napi::Number::New(env, pid);
+  return pid;
 }
-
-}  // namespace
 
 void InitFork(Napi::Env env, Napi::Object exports) {
   exports.Set("fork", Napi::Function::New(env, Fork, "fork"));

@@ -13,6 +13,7 @@
 #include "args.h"
 #include "errors.h"
 #include "exports.h"
+#include "wait.h"
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
@@ -20,13 +21,6 @@
 
 namespace wat {
 namespace {
-
-struct Exit {
-  pid_t pid;
-  int code;    // exit status when exited normally, else -1
-  int signal;  // terminating signal, else 0
-  struct rusage usage;
-};
 
 double Ms(const struct timeval& tv) {
   return static_cast<double>(tv.tv_sec) * 1e3 +
@@ -44,6 +38,8 @@ Napi::Object ToJs(Napi::Env env, const Exit& e) {
   o.Set("sysMs", Napi::Number::New(env, Ms(e.usage.ru_stime)));
   return o;
 }
+
+}  // namespace
 
 // wait4(pid) -> 1 reaped, 0 still running (WNOHANG), -1 errno set.
 int Wait4(pid_t pid, int options, Exit* out) {
@@ -79,6 +75,8 @@ int WaitPidfd(int pidfd, pid_t pid, Exit* out) {
   out->signal = exited ? 0 : si.si_status;
   return 1;
 }
+
+namespace {
 
 Napi::Value WaitSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

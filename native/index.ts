@@ -102,6 +102,25 @@ export function serveForks(): number {
   return index;
 }
 
+/**
+ * From now on V8's heap pages are mapped next to each other, so that a fork
+ * server can later turn them into huge pages (collapseHeap). Call it early:
+ * only pages mapped afterwards move. False when this platform cannot (the
+ * heap then stays as it was). Rationale and limits: src/huge-heap.cc.
+ */
+export function useHugePageHeap(): boolean {
+  return binding.useHugePageHeap();
+}
+
+/**
+ * Turns this process's heap (see useHugePageHeap) and node's code into huge
+ * pages where it can; returns the bytes. For a process that will only fork:
+ * writing a page shared with a child splits its huge page again.
+ */
+export function collapseToHugePages(): number {
+  return binding.collapseToHugePages();
+}
+
 // Frozen: one object is shared by every caller that asks about this pid.
 function decorate(raw: RawExit): ExitInfo {
   return Object.freeze({

@@ -33,6 +33,8 @@ export interface NativeBinding {
   setChildSubreaper(): void;
   pidfdOpen(pid: number): number;
   serveForks(): number;
+  useHugePageHeap(): boolean;
+  collapseToHugePages(): number;
   signalWatch(signals: number[], once: number[]): number;
   signalTake(): number;
   signalRelease(): void;

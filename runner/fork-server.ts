@@ -206,6 +206,10 @@ function signalNameOf(sig: number): string | null {
 function serve(bodies: readonly ChildBody[]): never {
   try {
     native.setChildSubreaper();
+    // Our copy of the warm heap and of node's code in huge pages: each fork
+    // then copies ~100x fewer page-table entries, each child's exit tears
+    // down as few, and no child faults the code in from the file again.
+    native.collapseToHugePages();
     runChildAndExit(bodies[native.serveForks()]);
   } catch (e) {
     try {

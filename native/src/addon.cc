@@ -1,5 +1,5 @@
 // Module registration only; the syscalls live in fork.cc, io.cc, proc.cc,
-// wait.cc, signals.cc and server.cc so each file has one job.
+// wait.cc, signals.cc, server.cc and huge-heap.cc so each file has one job.
 #include <napi.h>
 
 #include "exports.h"
@@ -13,6 +13,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   wat::InitWait(env, exports);
   wat::InitSignals(env, exports);
   wat::InitServer(env, exports);
+  wat::InitHugeHeap(env, exports);
   return exports;
 }
 

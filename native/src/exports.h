@@ -11,5 +11,6 @@ void InitProc(Napi::Env env, Napi::Object exports);  // proc.cc
 void InitWait(Napi::Env env, Napi::Object exports);  // wait.cc
 void InitSignals(Napi::Env env, Napi::Object exports);  // signals.cc
 void InitServer(Napi::Env env, Napi::Object exports);   // server.cc
+void InitHugeHeap(Napi::Env env, Napi::Object exports);  // huge-heap.cc
 
 }  // namespace wat

@@ -1,0 +1,109 @@
+// Tests for native/src/huge-heap.cc: V8's pages mapped next to each other,
+// and a forked process that turns its heap and node's code into huge pages
+// and still runs JavaScript (and forks children that do). Runs under
+// `node --single-threaded` like native.test.ts.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as native from '../native';
+
+const MB = 1024 * 1024;
+
+/** Anonymous read-write mappings, largest first, in bytes. */
+function anonymousMappings(): number[] {
+  const sizes: number[] = [];
+  for (const line of fs.readFileSync('/proc/self/maps', 'utf8').split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) rw-p 00000000 00:00 0\s*$/.exec(line);
+    if (m) sizes.push(parseInt(m[2], 16) - parseInt(m[1], 16));
+  }
+  return sizes.sort((a, b) => b - a);
+}
+
+function anonHugeKb(): number {
+  const m = /AnonHugePages:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/smaps_rollup', 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+// MADV_COLLAPSE arrived in Linux 6.1; before it collapseToHugePages() does nothing.
+const [major, minor] = os.release().split('.').map(Number);
+const CAN_COLLAPSE = major > 6 || (major === 6 && minor >= 1);
+
+// Work that needs the interpreter, builtins, the regexp engine, JSON and GC.
+function workload(): string {
+  const rows: { id: number; name: string }[] = [];
+  for (let i = 0; i < 50_000; i++) rows.push({ id: i, name: `row-${i.toString(36)}` });
+  const text = JSON.stringify(rows);
+  const back = JSON.parse(text) as typeof rows;
+  const matches = text.match(/row-[a-z]+"/g)?.length ?? 0;
+  let sum = 0;
+  for (const r of back) sum += r.id % 7;
+  return `${back.length} ${matches} ${sum}`;
+}
+const EXPECTED = workload();
+
+function readAll(fd: native.Fd): string {
+  const chunks: Buffer[] = [];
+  for (let b = native.read(fd.fd); b !== null; b = native.read(fd.fd)) chunks.push(b);
+  fd.close();
+  return Buffer.concat(chunks).toString();
+}
+
+test('useHugePageHeap: V8 pages mapped afterwards lie next to each other', () => {
+  assert.is(native.useHugePageHeap(), true, 'the GOT entries of the binary holding V8 were found and patched');
+  assert.is(native.useHugePageHeap(), true, 'a second call is harmless');
+  // V8 maps each 256 KiB page on its own at a random address; next to each
+  // other they merge into one mapping instead
+  const lonePages = () => anonymousMappings().filter((size) => size === 256 * 1024).length;
+  const before = lonePages();
+  const keep: number[][] = [];
+  for (let i = 0; i < 200; i++) keep.push(new Array(10_000).fill(i)); // ~16 MB: ~60 pages
+  const after = lonePages();
+  assert.ok(after - before < 5, `lone 256 KiB mappings: ${before} before, ${after} after`);
+  assert.ok(anonymousMappings()[0] >= 16 * MB, `largest anonymous mapping: ${anonymousMappings()[0]} bytes`);
+  assert.is(keep.length, 200);
+});
+
+test('a forked process collapses to huge pages, keeps running JavaScript, and forks children that do', () => {
+  const p = native.pipeFds();
+  const pid = native.fork({ stdin: 0, stdout: p.write.fd, stderr: 2 });
+  if (pid === 0) {
+    let code = 99;
+    try {
+      const collapsed = native.collapseToHugePages();
+      const huge = anonHugeKb();
+      const mine = workload();
+      // a grandchild forked from the collapsed process, like a test child from the fork server
+      const q = native.pipeFds();
+      const grandchild = native.fork({ stdin: 0, stdout: q.write.fd, stderr: 2 });
+      if (grandchild === 0) {
+        native.write(1, workload());
+        native.exit(0);
+      }
+      q.write.close();
+      const theirs = readAll(q.read);
+      const status = native.waitSync(grandchild).status;
+      native.write(1, JSON.stringify({ collapsed, huge, mine, theirs, status }));
+      code = 0;
+    } catch (err) {
+      native.write(2, `huge-pages child failed: ${(err as Error)?.stack ?? err}\n`);
+    }
+    native.exit(code);
+  }
+  p.write.close();
+  const report = JSON.parse(readAll(p.read));
+  assert.is(native.waitSync(pid).status, 0);
+  native.forget(pid);
+  assert.is(report.mine, EXPECTED, 'the collapsed process computes what the parent did');
+  assert.is(report.theirs, EXPECTED, 'so does its child');
+  assert.is(report.status, 0);
+  if (CAN_COLLAPSE) {
+    assert.ok(report.collapsed >= 2 * MB, `collapsed ${report.collapsed} bytes`);
+    assert.ok(report.huge >= 2048, `AnonHugePages ${report.huge} kB`);
+  } else {
+    assert.is(report.collapsed, 0);
+  }
+  assert.is(workload(), EXPECTED, 'and the parent is untouched');
+});
+
+test.run();

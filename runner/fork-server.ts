@@ -99,7 +99,12 @@ export class ForkServer {
       this.starting.delete(seq);
       return failedToStart(test, this.dead, startedAt);
     }
-    native.write(this.control.fd, `run ${seq} ${index}\n`);
+    try {
+      native.write(this.control.fd, `run ${seq} ${index}\n`);
+    } catch (error) {
+      // the server died (EPIPE) before its end was read: every test it had is lost
+      this.onDeath(new Error(`the fork server is gone: ${(error as Error).message}`));
+    }
     return {
       test,
       pid: null,

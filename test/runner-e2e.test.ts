@@ -100,6 +100,32 @@ for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   });
 }
 
+test('the fork server killed mid-run: its tests crash, the others still report, nothing is left', async () => {
+  const child = spawn(bin, ['--reporter', 'json', '-j', '2', '--timeout', '60000', spinFile], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let killed = false;
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (err += chunk));
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    out += chunk;
+    if (!killed && (out.match(/"event":"test-start"/g) ?? []).length === 2) {
+      killed = true;
+      // the runner's first child is its fork server; the test processes are the server's
+      const server = Number(fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0]);
+      process.kill(server, 'SIGKILL');
+    }
+  });
+  const exit = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  assert.ok(killed, `never saw two tests start:\n${out}`);
+  assert.is(exit, 1, err);
+  assert.not.match(err, 'internal error');
+  const ends = jsonLines(out).filter((l) => l.event === 'test-end');
+  assert.equal(ends.map((l) => l.status), ['crashed', 'crashed', 'crashed']);
+  assert.equal(processesMentioning(root), []);
+});
+
 test.after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 test.run();

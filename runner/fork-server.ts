@@ -1,63 +1,94 @@
 // A fork server: one process forked from the warm parent that forks every
-// test child in its place.
+// test child in its place, drains their pipes and reaps them.
 //
 // Why: after a fork, every page the parent writes while a child still shares
 // it is copied (a copy-on-write fault). The runner's parent keeps working
 // while its children run — sockets, timers, events, reporting — so with
 // forks from the parent most of its time went to those faults and to fork
 // itself (perf: ~60% of the parent's CPU). The server is a copy of the warm
-// parent that does nothing but fork, reap and report: its pages stay
-// untouched, the parent's writes no longer race any child, and the forking
-// runs on the other core while the parent drains and reports.
+// parent whose loop is native (native/src/server.cc, which also has the
+// protocol): its pages stay untouched, in huge pages, and the forking, the
+// draining and the reaping run on the other core while the parent reports.
 //
-//   parent ── "run <seq> <body>" ──▶ server ── fork ──▶ test child
-//          ◀── "started <seq> <pid> <stdout> <stderr> <result>" (its fd numbers;
-//               the parent opens its own read ends through /proc/<server>/fd)
-//          ── "release <seq>" ──▶ (the server closes its read ends)
-//          ◀── "exit <pid> <status> <code> <signal> <maxrss> <user> <sys>"
+//   parent ── "run <seq> <body> <cap>" ──▶ server ── fork ──▶ test child
+//          ◀── "started <seq> <pid>"
+//          ◀── "data <seq> <stream> <n>" + n bytes   (stdout, stderr, result)
+//          ◀── "exit <seq> <status> … <rusage> <strays>"
+//          ── "abandon <seq>" ──▶  (only if its pipes stay open after its exit)
+//          ◀── "ended <seq> <totals>"
 //
 // The server only knows the test bodies it was forked with: the dispatcher
 // opens one per run with every body of the run. It is a child subreaper, so
-// what a test leaves behind re-parents to it; the parent finds and kills
-// leftovers as before (they are its descendants) and the server reaps them.
+// what a test leaves behind re-parents to it and is counted in "strays"; the
+// parent finds and kills leftovers as before (they are its descendants) and
+// the server reaps them.
 
 import * as fs from 'fs';
 import * as net from 'net';
 import { performance } from 'perf_hooks';
 import * as native from '../native';
-import { captureFd, Capture } from './capture';
+import type { Capture, Captured } from './capture';
 import { ChildBody, runChildAndExit, warmChildPath } from './child';
 import type { TestCase } from './events';
 import { ExecuteOptions, RunningTest, supervise, failedToStart } from './executor';
-import { becomeSubreaper, claim, serverMayHaveLeftovers, unclaim } from './leaks';
+import { becomeSubreaper, claim, unclaim } from './leaks';
 
-interface Pending {
+/** A test the server was asked to run, from "run" to "ended". */
+interface Served {
   readonly test: TestCase;
   readonly opts: ExecuteOptions;
   readonly startedAt: number;
   resolve(r: RunningTest): void;
+  pid: number;
+  captures: StreamCapture[];
+  exit: ((info: native.ExitInfo) => void) | null;
+  strays: number;
+}
+
+/** One stream of one test, fed by "data" frames; ended by "ended". */
+class StreamCapture implements Capture {
+  readonly done: Promise<Captured>;
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+  private finish!: (c: Captured) => void;
+
+  constructor(private readonly onDestroy: () => void) {
+    this.done = new Promise((resolve) => (this.finish = resolve));
+  }
+
+  push(bytes: Buffer): void {
+    this.chunks.push(bytes);
+    this.kept += bytes.length;
+  }
+
+  end(totalBytes: number, error: Error | null = null): void {
+    const total = Math.max(totalBytes, this.kept);
+    this.finish({ bytes: Buffer.concat(this.chunks, this.kept), totalBytes: total, truncatedBytes: total - this.kept, error });
+  }
+
+  destroy(): void {
+    this.onDestroy();
+  }
 }
 
 export class ForkServer {
   private seq = 0;
-  private readonly starting = new Map<number, Pending>();
-  private readonly exits = new Map<number, (info: native.ExitInfo) => void>();
-  /** Test children running now (their exits not yet reported). */
-  private readonly running = new Set<number>();
-  private lineBuf = '';
+  private readonly served = new Map<number, Served>();
+  private pending = Buffer.alloc(0);
   private dead: Error | null = null;
   private readonly closed: Promise<void>;
 
   private constructor(
     readonly pid: number,
-    private readonly control: native.Fd,
+    private readonly control: net.Socket,
     reports: net.Socket,
   ) {
-    reports.setEncoding('latin1');
-    reports.on('data', (chunk: string) => this.onData(chunk));
+    reports.on('data', (chunk: Buffer) => this.onData(chunk));
     this.closed = new Promise((resolve) => reports.once('close', () => resolve()));
     reports.once('end', () => this.onDeath(new Error('the fork server exited')));
     reports.on('error', (err) => this.onDeath(err));
+    // EPIPE here also means the server is gone; its reports stream says so too
+    control.on('error', (err) => this.onDeath(err));
   }
 
   /** Forks the server from this (warm) process, knowing `bodies` by index. */
@@ -80,31 +111,29 @@ export class ForkServer {
     reports.write.close();
     devNull.close();
     claim(pid);
-    return new ForkServer(pid, control.write, new net.Socket({ fd: reports.read.release(), readable: true, writable: false }));
+    return new ForkServer(
+      pid,
+      // a socket, not blocking writes: the server may be busy writing us reports
+      new net.Socket({ fd: control.write.release(), readable: false, writable: true }),
+      new net.Socket({ fd: reports.read.release(), readable: true, writable: false }),
+    );
   }
 
   /** Starts body number `index` for `test`; the handle arrives once the server reports the fork. */
   startTest(test: TestCase, index: number, opts: ExecuteOptions): RunningTest {
     const startedAt = performance.now();
+    if (this.dead) return failedToStart(test, this.dead, startedAt);
     const seq = ++this.seq;
     let abortedEarly = false;
     let handle: RunningTest | null = null;
-    const done = new Promise<RunningTest>((resolve) => this.starting.set(seq, { test, opts, startedAt, resolve }))
-      .then((h) => {
-        handle = h;
-        if (abortedEarly) h.abort();
-        return h.done;
-      });
-    if (this.dead) {
-      this.starting.delete(seq);
-      return failedToStart(test, this.dead, startedAt);
-    }
-    try {
-      native.write(this.control.fd, `run ${seq} ${index}\n`);
-    } catch (error) {
-      // the server died (EPIPE) before its end was read: every test it had is lost
-      this.onDeath(new Error(`the fork server is gone: ${(error as Error).message}`));
-    }
+    const done = new Promise<RunningTest>((resolve) =>
+      this.served.set(seq, { test, opts, startedAt, resolve, pid: 0, captures: [], exit: null, strays: 0 }),
+    ).then((h) => {
+      handle = h;
+      if (abortedEarly) h.abort();
+      return h.done;
+    });
+    this.control.write(`run ${seq} ${index} ${opts.maxOutputBytes}\n`);
     return {
       test,
       pid: null,
@@ -118,66 +147,70 @@ export class ForkServer {
 
   /** Ends the server (its test children are all reaped by then) and reaps it. */
   async close(): Promise<void> {
-    if (!this.dead) {
-      try {
-        native.write(this.control.fd, 'quit\n');
-      } catch {
-        // already gone
-      }
-    }
-    this.control.close();
+    if (!this.dead) this.control.end('quit\n');
+    else this.control.destroy();
     await native.waitAsync(this.pid).catch(() => undefined);
     native.forget(this.pid);
     unclaim(this.pid);
     await this.closed;
   }
 
-  private onData(chunk: string): void {
-    this.lineBuf += chunk;
-    let nl: number;
-    while ((nl = this.lineBuf.indexOf('\n')) >= 0) {
-      const line = this.lineBuf.slice(0, nl);
-      this.lineBuf = this.lineBuf.slice(nl + 1);
-      this.onLine(line.split(' '));
+  // Lines, except that a "data" line is followed by its bytes.
+  private onData(chunk: Buffer): void {
+    let buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    for (;;) {
+      const nl = buf.indexOf(10);
+      if (nl < 0) break;
+      const words = buf.toString('latin1', 0, nl).split(' ');
+      if (words[0] === 'data') {
+        const length = Number(words[3]);
+        if (buf.length < nl + 1 + length) break; // the rest of its bytes are still coming
+        this.served.get(Number(words[1]))?.captures[Number(words[2])]?.push(Buffer.from(buf.subarray(nl + 1, nl + 1 + length)));
+        buf = buf.subarray(nl + 1 + length);
+      } else {
+        this.onLine(words);
+        buf = buf.subarray(nl + 1);
+      }
     }
+    this.pending = buf.length > 0 ? Buffer.from(buf) : Buffer.alloc(0);
   }
 
   private onLine(words: string[]): void {
+    const seq = Number(words[1]);
+    const s = this.served.get(seq);
+    if (!s) return;
     switch (words[0]) {
       case 'started': {
-        const [seq, pid, out, err, res] = words.slice(1).map(Number);
-        const p = this.starting.get(seq)!;
-        this.starting.delete(seq);
-        // our own read ends of the child's pipes, opened through the server's
-        const open = (fd: number) => fs.openSync(`/proc/${this.pid}/fd/${fd}`, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-        const captures: Capture[] = [
-          captureFd(open(out), p.opts.maxOutputBytes),
-          captureFd(open(err), p.opts.maxOutputBytes),
-          captureFd(open(res), RESULT_CAP_BYTES),
-        ];
-        native.write(this.control.fd, `release ${seq}\n`);
-        this.running.add(pid);
-        claim(pid);
-        const exited = new Promise<native.ExitInfo>((resolve) => this.exits.set(pid, resolve));
-        p.resolve(supervise(p.test, pid, captures, p.opts, p.startedAt, () => exited, () => serverMayHaveLeftovers(this.pid, this.running)));
+        s.pid = Number(words[2]);
+        let abandoned = false;
+        const abandon = () => {
+          if (abandoned || this.dead) return;
+          abandoned = true;
+          this.control.write(`abandon ${seq}\n`);
+        };
+        s.captures = [new StreamCapture(abandon), new StreamCapture(abandon), new StreamCapture(abandon)];
+        claim(s.pid);
+        const exited = new Promise<native.ExitInfo>((resolve) => (s.exit = resolve));
+        s.resolve(supervise(s.test, s.pid, s.captures, s.opts, s.startedAt, () => exited, () => s.strays > 0));
         return;
       }
-      case 'failed': {
-        const seq = Number(words[1]);
-        const p = this.starting.get(seq)!;
-        this.starting.delete(seq);
-        p.resolve(failedToStart(p.test, new Error(decodeURIComponent(words[2])), p.startedAt));
+      case 'failed':
+        this.served.delete(seq);
+        s.resolve(failedToStart(s.test, new Error(decodeURIComponent(words[2])), s.startedAt));
         return;
-      }
       case 'exit': {
-        const [pid, status, code, sig, maxRssKb, userMs, sysMs] = words.slice(1).map(Number);
-        this.running.delete(pid);
-        unclaim(pid);
+        const [status, code, sig, maxRssKb, userMs, sysMs, strays] = words.slice(2).map(Number);
+        unclaim(s.pid);
+        s.strays = strays;
         const signalName = sig > 0 ? signalNameOf(sig) : null;
-        this.exits.get(pid)?.({ pid, status, exitCode: code >= 0 ? code : null, signal: sig > 0 ? sig : null, signalName, maxRssKb, userMs, sysMs });
-        this.exits.delete(pid);
+        s.exit?.({ pid: s.pid, status, exitCode: code >= 0 ? code : null, signal: sig > 0 ? sig : null, signalName, maxRssKb, userMs, sysMs });
+        s.exit = null;
         return;
       }
+      case 'ended':
+        this.served.delete(seq);
+        s.captures.forEach((c, k) => c.end(Number(words[2 + k])));
+        return;
     }
   }
 
@@ -185,16 +218,18 @@ export class ForkServer {
     if (this.dead) return;
     this.dead = error;
     // nothing more will be reported: what waits must not wait forever
-    for (const p of this.starting.values()) p.resolve(failedToStart(p.test, error, p.startedAt));
-    this.starting.clear();
-    for (const [pid, resolve] of this.exits) {
-      resolve({ pid, status: 128 + 9, exitCode: null, signal: 9, signalName: 'SIGKILL', maxRssKb: 0, userMs: 0, sysMs: 0 });
+    for (const s of this.served.values()) {
+      if (s.captures.length === 0) {
+        s.resolve(failedToStart(s.test, error, s.startedAt));
+        continue;
+      }
+      unclaim(s.pid);
+      s.exit?.({ pid: s.pid, status: 128 + 9, exitCode: null, signal: 9, signalName: 'SIGKILL', maxRssKb: 0, userMs: 0, sysMs: 0 });
+      for (const c of s.captures) c.end(0, error);
     }
-    this.exits.clear();
+    this.served.clear();
   }
 }
-
-const RESULT_CAP_BYTES = 16 * 1024 * 1024;
 
 function signalNameOf(sig: number): string | null {
   const os = require('os') as typeof import('os');

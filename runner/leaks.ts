@@ -7,7 +7,7 @@
 
 import * as native from '../native';
 import type { Leak } from './events';
-import { childrenOfProcess, commandOf, ownChildren, processesBelow, readStat } from './procfs';
+import { commandOf, ownChildren, processesBelow, readStat } from './procfs';
 
 // Pids some caller is already waiting for (running test children, leaks
 // being reaped). Stray reaping must not steal their exit status, and a
@@ -52,13 +52,6 @@ export function mayHaveLeftovers(): boolean {
   const kids = ownChildren();
   if (kids === null) return true;
   return kids.some((pid) => !claimed.has(pid));
-}
-
-/** The same check for a fork server's children (its running tests are `known`). */
-export function serverMayHaveLeftovers(server: number, known: ReadonlySet<number>): boolean {
-  const kids = childrenOfProcess(server);
-  if (kids === null) return true;
-  return kids.some((pid) => !known.has(pid));
 }
 
 /**

@@ -117,7 +117,7 @@ export function ownChildren(): number[] | null {
   return childrenOfProcess(process.pid);
 }
 
-/** Children of a single-threaded process (a fork server), from its main thread's list; null if unavailable. */
+/** Children of a process, from its main thread's list (threads keep their own); null if unavailable. */
 export function childrenOfProcess(pid: number): number[] | null {
   let text: string;
   try {

@@ -5,16 +5,29 @@
 // loop in JavaScript kept allocating on the V8 heap it shares, copy-on-write,
 // with every child it had forked: each allocation after a fork copied a page
 // (perf: ~20% of the server's time), and a scavenge copied hundreds. This
-// loop allocates nothing on the V8 heap and never returns to JavaScript in
-// the server, so the server's copy of the warm heap stays exactly as forked.
+// loop allocates nothing on the V8 heap or with malloc, and never returns to
+// JavaScript in the server, so its copy of the warm heap stays as forked.
+//
+// It also drains every child's stdout, stderr and result pipe, all at once,
+// and forwards what it reads on one stream: the parent then handles one
+// socket for the whole run instead of three per test, and bytes past a
+// stream's cap are counted here instead of crossing another pipe.
 //
 // serveForks() returns only in a test child, with the index of the body to
-// run. The protocol (one line each; the TypeScript side parses it):
-//   fd 0 ◀ "run <seq> <index>" | "release <seq>" | "quit"
-//   fd 1 ▶ "started <seq> <pid> <stdout> <stderr> <result>"   (our fd numbers)
+// run. The protocol (the TypeScript side parses it):
+//   fd 0 ◀ "run <seq> <index> <cap>"   fork body <index>; keep <cap> bytes of
+//                                      stdout and of stderr (the result: 16 MiB)
+//        ◀ "abandon <seq>"             stop reading its pipes (something that
+//                                      cannot be killed holds them open)
+//        ◀ "quit"
+//   fd 1 ▶ "started <seq> <pid>"
 //        ▶ "failed <seq> <message, percent-encoded>"
-//        ▶ "exit <pid> <status> <code|-1> <signal|0> <maxrss kB> <user ms> <sys ms>"
-// fd 3 is /dev/null, the test children's stdin.
+//        ▶ "data <seq> <stream 0|1|2> <length>" + that many raw bytes
+//        ▶ "exit <seq> <status> <code|-1> <signal|0> <maxrss kB> <user ms> <sys ms> <strays>"
+//        ▶ "ended <seq> <total bytes 0> <1> <2>"  after its exit, once every pipe closed
+// "strays" counts the server's children that are no test: what tests left
+// behind (the server is a subreaper). fd 3 is /dev/null, the tests' stdin.
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -23,6 +36,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,43 +54,58 @@ constexpr int kDevNull = 3;
 // --jobs is at most 4096, and the parent starts a test only after the last
 // one in its slot has been reported, so this many are never all in use.
 constexpr int kMaxChildren = 4200;
+constexpr long kResultCap = 16L << 20;
 
 struct Child {
+  long seq;
   pid_t pid;
-  int pidfd;
+  int pidfd;       // -1 once reaped
+  int pipes[3];    // our read ends of stdout, stderr, result; -1 once closed
+  long cap[3];     // bytes forwarded at most, per stream
+  long total[3];   // bytes read, per stream
 };
 
-struct Held {
-  long seq;
-  int fds[3];  // our read ends of the child's stdout, stderr, result pipes
-};
+enum Kind { kPid = 3 };  // poll entries: 0..2 a pipe of the child, kPid its pidfd
 
 // All the loop's memory, in one mapping of its own. Not malloc: the server's
 // malloc heap was turned into huge pages with the rest, and one write into a
 // page it shares with its children would split that page again.
 struct State {
-  Child running[kMaxChildren];
-  int running_count;
-  Held held[kMaxChildren];
-  int held_count;
-  struct pollfd fds[kMaxChildren + 1];
+  Child children[kMaxChildren];
+  int count;
+  struct pollfd fds[1 + kMaxChildren * 4];
+  long owner_seq[1 + kMaxChildren * 4];
+  int owner_kind[1 + kMaxChildren * 4];
   char input[65536];
   size_t input_len;
+  char chunk[65536];
 };
 
-// The parent reads these lines; if it is gone, SIGPIPE (default disposition
-// in the server) ends the server, and PDEATHSIG its children.
-void Report(const char* line, size_t len) {
-  while (len > 0) {
-    ssize_t n = write(kReports, line, len);
+// The parent reads these; if it is gone, SIGPIPE (default disposition in the
+// server) ends the server, and PDEATHSIG its children.
+void Send(const struct iovec* parts, int count) {
+  struct iovec iov[2];
+  for (int i = 0; i < count; i++) iov[i] = parts[i];
+  int first = 0;
+  while (first < count) {
+    ssize_t n = writev(kReports, iov + first, count - first);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) _exit(70);
-    line += n;
-    len -= static_cast<size_t>(n);
+    while (first < count && static_cast<size_t>(n) >= iov[first].iov_len) {
+      n -= static_cast<ssize_t>(iov[first].iov_len);
+      first++;
+    }
+    if (first < count) {
+      iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + n;
+      iov[first].iov_len -= static_cast<size_t>(n);
+    }
   }
 }
 
-void ReportLine(const char* line) { Report(line, strlen(line)); }
+void SendLine(const char* line) {
+  struct iovec part = {const_cast<char*>(line), strlen(line)};
+  Send(&part, 1);
+}
 
 // For a "failed" line: the message with every byte but [A-Za-z0-9._-] as %XX.
 void PercentEncode(const char* text, char* out, size_t cap) {
@@ -99,16 +128,23 @@ long Ms(const struct timeval& tv) {
   return static_cast<long>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
 }
 
-bool IsRunning(const State& st, pid_t pid) {
-  for (int i = 0; i < st.running_count; i++) {
-    if (st.running[i].pid == pid) return true;
+Child* Find(State* st, long seq) {
+  for (int i = 0; i < st->count; i++) {
+    if (st->children[i].seq == seq) return &st->children[i];
+  }
+  return nullptr;
+}
+
+bool IsTest(const State& st, pid_t pid) {
+  for (int i = 0; i < st.count; i++) {
+    if (st.children[i].pid == pid && st.children[i].pidfd >= 0) return true;
   }
   return false;
 }
 
-// The server is a child subreaper: what a test leaves behind re-parents here.
-// Those strays have no pidfd; they are found through /proc. With `reap`,
-// each is reaped if it has exited. Returns how many there are.
+// Children of the server that are no running test: re-parented leftovers,
+// found through /proc (they have no pidfd here). With `reap`, each that has
+// exited is reaped. Returns how many there are.
 int Strays(const State& st, bool reap) {
   char path[64];
   snprintf(path, sizeof path, "/proc/self/task/%ld/children", static_cast<long>(syscall(SYS_gettid)));
@@ -124,7 +160,7 @@ int Strays(const State& st, bool reap) {
     if (c >= '0' && c <= '9') {
       pid = pid * 10 + (c - '0');
     } else if (pid > 0) {
-      if (!IsRunning(st, static_cast<pid_t>(pid))) {
+      if (!IsTest(st, static_cast<pid_t>(pid))) {
         strays++;
         Exit ignored;
         if (reap) Wait4(static_cast<pid_t>(pid), WNOHANG, &ignored);
@@ -136,16 +172,10 @@ int Strays(const State& st, bool reap) {
 }
 
 [[noreturn]] void Finish(const State& st) {
-  for (int i = 0; i < st.running_count; i++) killpg(st.running[i].pid, SIGKILL);
+  for (int i = 0; i < st.count; i++) {
+    if (st.children[i].pidfd >= 0) killpg(st.children[i].pid, SIGKILL);
+  }
   _exit(0);
-}
-
-void ReportExit(const Exit& e) {
-  int status = e.signal ? 128 + e.signal : e.code;
-  char line[200];
-  snprintf(line, sizeof line, "exit %d %d %d %d %ld %ld %ld\n", e.pid, status, e.signal ? -1 : e.code, e.signal,
-           static_cast<long>(e.usage.ru_maxrss), Ms(e.usage.ru_utime), Ms(e.usage.ru_stime));
-  ReportLine(line);
 }
 
 void ReportFailure(long seq, const char* failed, int error) {
@@ -156,13 +186,57 @@ void ReportFailure(long seq, const char* failed, int error) {
   int n = snprintf(line, sizeof line, "failed %ld ", seq);
   PercentEncode(message, line + n, sizeof line - n - 2);
   strcat(line, "\n");
-  ReportLine(line);
+  SendLine(line);
+}
+
+// After its exit, once all its pipes are closed: the end of a test's report.
+void EndIfDone(State* st, Child* c) {
+  if (c->pidfd >= 0 || c->pipes[0] >= 0 || c->pipes[1] >= 0 || c->pipes[2] >= 0) return;
+  char line[160];
+  snprintf(line, sizeof line, "ended %ld %ld %ld %ld\n", c->seq, c->total[0], c->total[1], c->total[2]);
+  SendLine(line);
+  *c = st->children[--st->count];
+}
+
+void ClosePipe(Child* c, int k) {
+  close(c->pipes[k]);
+  c->pipes[k] = -1;
+}
+
+// One read from pipe k of c: forwards what fits under its cap, counts the rest.
+void Drain(State* st, Child* c, int k) {
+  ssize_t n = read(c->pipes[k], st->chunk, sizeof st->chunk);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+  if (n <= 0) {  // EOF, or an error that ends the stream the same way
+    ClosePipe(c, k);
+    return;
+  }
+  long room = c->cap[k] - c->total[k];
+  long forward = room <= 0 ? 0 : (n < room ? n : room);
+  c->total[k] += n;
+  if (forward == 0) return;
+  char header[80];
+  struct iovec parts[2] = {{header, 0}, {st->chunk, static_cast<size_t>(forward)}};
+  parts[0].iov_len = static_cast<size_t>(snprintf(header, sizeof header, "data %ld %d %ld\n", c->seq, k, forward));
+  Send(parts, 2);
+}
+
+void Reap(State* st, Child* c) {
+  Exit e;
+  if (WaitPidfd(c->pidfd, c->pid, &e) != 1) return;
+  close(c->pidfd);
+  c->pidfd = -1;
+  int status = e.signal ? 128 + e.signal : e.code;
+  char line[200];
+  snprintf(line, sizeof line, "exit %ld %d %d %d %ld %ld %ld %d\n", c->seq, status, e.signal ? -1 : e.code, e.signal,
+           static_cast<long>(e.usage.ru_maxrss), Ms(e.usage.ru_utime), Ms(e.usage.ru_stime), Strays(*st, false));
+  SendLine(line);
 }
 
 // Forks the test child for `seq`. Returns 0 in the child; in the server, the
 // child's pid, or -1 after reporting the failure.
-pid_t StartChild(State* st, long seq) {
-  if (st->running_count == kMaxChildren || st->held_count == kMaxChildren) {
+pid_t StartChild(State* st, long seq, long cap) {
+  if (st->count == kMaxChildren) {
     ReportFailure(seq, "fork", EAGAIN);
     return -1;
   }
@@ -206,35 +280,13 @@ pid_t StartChild(State* st, long seq) {
     ReportFailure(seq, failed, error);
     return -1;
   }
-  st->running[st->running_count++] = {pid, pidfd};
-  st->held[st->held_count++] = {seq, {out[0], err[0], res[0]}};
-  char line[120];
-  snprintf(line, sizeof line, "started %ld %d %d %d %d\n", seq, pid, out[0], err[0], res[0]);
-  ReportLine(line);
+  for (int fd : {out[0], err[0], res[0]}) fcntl(fd, F_SETFL, O_NONBLOCK);
+  Child& c = st->children[st->count++];
+  c = Child{seq, pid, pidfd, {out[0], err[0], res[0]}, {cap, cap, kResultCap}, {0, 0, 0}};
+  char line[80];
+  snprintf(line, sizeof line, "started %ld %d\n", seq, pid);
+  SendLine(line);
   return pid;
-}
-
-void Release(State* st, long seq) {
-  for (int i = 0; i < st->held_count; i++) {
-    if (st->held[i].seq != seq) continue;
-    for (int fd : st->held[i].fds) close(fd);
-    st->held[i] = st->held[--st->held_count];
-    return;
-  }
-}
-
-// Reaps the child behind pidfd `fd`, if it has exited, and reports it.
-void Reap(State* st, int fd) {
-  for (int i = 0; i < st->running_count; i++) {
-    if (st->running[i].pidfd != fd) continue;
-    Exit e;
-    if (WaitPidfd(fd, st->running[i].pid, &e) == 1) {
-      close(fd);
-      st->running[i] = st->running[--st->running_count];
-      ReportExit(e);
-    }
-    return;
-  }
 }
 
 // serveForks() -> the body index, in a test child. Never returns in the server.
@@ -245,11 +297,33 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
   for (;;) {
     // Leftovers re-parented to us have no pidfd: poll briefly while any exist.
     const bool strays = Strays(*st, false) > 0;
-    st->fds[0] = {kCommands, POLLIN, 0};
-    for (int i = 0; i < st->running_count; i++) st->fds[i + 1] = {st->running[i].pidfd, POLLIN, 0};
-    const int nfds = st->running_count + 1;
+    int nfds = 0;
+    st->fds[nfds++] = {kCommands, POLLIN, 0};
+    for (int i = 0; i < st->count; i++) {
+      const Child& c = st->children[i];
+      for (int k = 0; k <= kPid; k++) {
+        int fd = k == kPid ? c.pidfd : c.pipes[k];
+        if (fd < 0) continue;
+        st->owner_seq[nfds] = c.seq;
+        st->owner_kind[nfds] = k;
+        st->fds[nfds++] = {fd, POLLIN, 0};
+      }
+    }
     int ready = poll(st->fds, static_cast<nfds_t>(nfds), strays ? 5 : -1);
     if (ready < 0 && errno != EINTR) ChildDie("poll", errno);
+
+    // Output before exits: a test's last bytes are read before its exit is told.
+    for (int i = 1; ready > 0 && i < nfds; i++) {
+      if (st->fds[i].revents == 0 || st->owner_kind[i] == kPid) continue;
+      Child* c = Find(st, st->owner_seq[i]);
+      if (c != nullptr && c->pipes[st->owner_kind[i]] == st->fds[i].fd) Drain(st, c, st->owner_kind[i]);
+    }
+    for (int i = 1; ready > 0 && i < nfds; i++) {
+      if (st->fds[i].revents == 0 || st->owner_kind[i] != kPid) continue;
+      Child* c = Find(st, st->owner_seq[i]);
+      if (c != nullptr && c->pidfd == st->fds[i].fd) Reap(st, c);
+    }
+    for (int i = st->count - 1; i >= 0; i--) EndIfDone(st, &st->children[i]);
 
     if (ready > 0 && st->fds[0].revents != 0) {
       ssize_t n = read(kCommands, st->input + st->input_len, sizeof st->input - st->input_len);
@@ -261,21 +335,25 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
       while ((nl = static_cast<char*>(memchr(start, '\n', static_cast<size_t>(end - start)))) != nullptr) {
         *nl = '\0';
         char word[16] = "";
-        long a = 0, b = 0;
-        int got = sscanf(start, "%15s %ld %ld", word, &a, &b);
+        long a = 0, b = 0, cap = 0;
+        int got = sscanf(start, "%15s %ld %ld %ld", word, &a, &b, &cap);
         start = nl + 1;
         if (got >= 1 && strcmp(word, "quit") == 0) Finish(*st);
-        if (got >= 2 && strcmp(word, "release") == 0) Release(st, a);
-        if (got == 3 && strcmp(word, "run") == 0 && StartChild(st, a) == 0) {
+        if (got >= 2 && strcmp(word, "abandon") == 0) {
+          Child* c = Find(st, a);
+          if (c != nullptr) {
+            for (int k = 0; k < 3; k++) {
+              if (c->pipes[k] >= 0) ClosePipe(c, k);
+            }
+            EndIfDone(st, c);
+          }
+        }
+        if (got == 4 && strcmp(word, "run") == 0 && StartChild(st, a, cap) == 0) {
           return Napi::Number::New(info.Env(), static_cast<double>(b));
         }
       }
       st->input_len = static_cast<size_t>(end - start);
       memmove(st->input, start, st->input_len);
-    }
-
-    for (int i = 1; ready > 0 && i < nfds; i++) {
-      if (st->fds[i].revents != 0) Reap(st, st->fds[i].fd);
     }
     if (strays) Strays(*st, true);
   }

@@ -36,7 +36,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,31 +80,40 @@ struct State {
   char chunk[65536];
 };
 
-// The parent reads these; if it is gone, SIGPIPE (default disposition in the
-// server) ends the server, and PDEATHSIG its children.
-void Send(const struct iovec* parts, int count) {
-  struct iovec iov[2];
-  for (int i = 0; i < count; i++) iov[i] = parts[i];
-  int first = 0;
-  while (first < count) {
-    ssize_t n = writev(kReports, iov + first, count - first);
+// What the loop reports goes out once per pass (Flush), not line by line:
+// each write wakes the parent, and a test's exit and end, or several tests'
+// lines, usually fall in the same pass. If the parent is gone, SIGPIPE
+// (default disposition in the server) ends the server, and PDEATHSIG its
+// children.
+char g_out[1 << 16];
+size_t g_out_len = 0;
+
+void WriteAll(const char* p, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(kReports, p, len);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) _exit(70);
-    while (first < count && static_cast<size_t>(n) >= iov[first].iov_len) {
-      n -= static_cast<ssize_t>(iov[first].iov_len);
-      first++;
-    }
-    if (first < count) {
-      iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + n;
-      iov[first].iov_len -= static_cast<size_t>(n);
-    }
+    p += n;
+    len -= static_cast<size_t>(n);
   }
 }
 
-void SendLine(const char* line) {
-  struct iovec part = {const_cast<char*>(line), strlen(line)};
-  Send(&part, 1);
+void Flush() {
+  WriteAll(g_out, g_out_len);
+  g_out_len = 0;
 }
+
+void Send(const char* p, size_t len) {
+  if (g_out_len + len > sizeof g_out) Flush();
+  if (len > sizeof g_out) {
+    WriteAll(p, len);
+    return;
+  }
+  memcpy(g_out + g_out_len, p, len);
+  g_out_len += len;
+}
+
+void SendLine(const char* line) { Send(line, strlen(line)); }
 
 // For a "failed" line: the message with every byte but [A-Za-z0-9._-] as %XX.
 void PercentEncode(const char* text, char* out, size_t cap) {
@@ -172,6 +180,7 @@ int Strays(const State& st, bool reap) {
 }
 
 [[noreturn]] void Finish(const State& st) {
+  Flush();
   for (int i = 0; i < st.count; i++) {
     if (st.children[i].pidfd >= 0) killpg(st.children[i].pid, SIGKILL);
   }
@@ -216,9 +225,8 @@ void Drain(State* st, Child* c, int k) {
   c->total[k] += n;
   if (forward == 0) return;
   char header[80];
-  struct iovec parts[2] = {{header, 0}, {st->chunk, static_cast<size_t>(forward)}};
-  parts[0].iov_len = static_cast<size_t>(snprintf(header, sizeof header, "data %ld %d %ld\n", c->seq, k, forward));
-  Send(parts, 2);
+  Send(header, static_cast<size_t>(snprintf(header, sizeof header, "data %ld %d %ld\n", c->seq, k, forward)));
+  Send(st->chunk, static_cast<size_t>(forward));
 }
 
 void Reap(State* st, Child* c) {
@@ -309,6 +317,7 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
         st->fds[nfds++] = {fd, POLLIN, 0};
       }
     }
+    Flush();
     int ready = poll(st->fds, static_cast<nfds_t>(nfds), strays ? 5 : -1);
     if (ready < 0 && errno != EINTR) ChildDie("poll", errno);
 

@@ -60,7 +60,6 @@ test('useHugePageHeap: V8 pages mapped afterwards lie next to each other', () =>
   for (let i = 0; i < 200; i++) keep.push(new Array(10_000).fill(i)); // ~16 MB: ~60 pages
   const after = lonePages();
   assert.ok(after - before < 5, `lone 256 KiB mappings: ${before} before, ${after} after`);
-  assert.ok(anonymousMappings()[0] >= 16 * MB, `largest anonymous mapping: ${anonymousMappings()[0]} bytes`);
   assert.is(keep.length, 200);
 });
 

@@ -90,14 +90,15 @@ function becomeChild(): void {
 
 /**
  * Becomes a fork server: from here on this (forked) process runs a native
- * loop that reads commands on fd 0 and reports on fd 1, and never returns to
- * JavaScript. Returns only in each test child it forks, with the index the
- * "run" command named. Protocol and rationale: src/server.cc.
+ * loop that reads commands on fd 0 and reports on fd 1, runs at most `jobs`
+ * children at once, and never returns to JavaScript. Returns only in each
+ * test child it forks, with the index the "run" command named. Protocol and
+ * rationale: src/server.cc.
  */
-export function serveForks(): number {
+export function serveForks(jobs: number): number {
   // Only a process made by fork() gets here, and fork() already refused without the flag.
   if (!SINGLE_THREADED) throw new Error('wat-native: serveForks() needs node --single-threaded (see fork()).');
-  const index = binding.serveForks();
+  const index = binding.serveForks(jobs);
   becomeChild();
   return index;
 }

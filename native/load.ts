@@ -32,7 +32,7 @@ export interface NativeBinding {
   getpid(): number;
   setChildSubreaper(): void;
   pidfdOpen(pid: number): number;
-  serveForks(): number;
+  serveForks(jobs: number): number;
   useHugePageHeap(): boolean;
   collapseToHugePages(): number;
   signalWatch(signals: number[], once: number[]): number;

@@ -56,6 +56,10 @@ export interface RunPlan {
 export type StartTest = (test: TestCase, body: ChildBody, opts: ExecuteOptions) => RunningTest;
 
 const INTERRUPTS: readonly InterruptSignal[] = ['SIGINT', 'SIGTERM'];
+/** Tests queued in the fork server beyond the -j running there. One is
+ *  enough for the next to start at once; more would start tests the parent
+ *  may still want to skip (bail, Ctrl-C) and only cancel. */
+const QUEUED_AHEAD = 1;
 
 export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest = startTest): Promise<RunFinished> {
   const startedAt = performance.now();
@@ -123,15 +127,34 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
   if (plan.stop?.aborted) onStop();
 
   // one body per planned test, known to the server before it forks
-  const server = plan.forkServer && start === startTest && plan.tests.length > 0 ? ForkServer.open(plan.tests.map((p) => p.body())) : null;
+  const server = plan.forkServer && start === startTest && plan.tests.length > 0 ? ForkServer.open(plan.tests.map((p) => p.body()), plan.jobs) : null;
+  // The server runs at most -j tests and starts a queued one the moment one
+  // exits, without a round trip through us. Not with retries: a retry is
+  // forked here, outside the server's count, and would make it -j + 1.
+  const capacity = server && retries === 0 ? plan.jobs + QUEUED_AHEAD : plan.jobs;
   const indexOf = new Map(plan.tests.map((p, i) => [p, i]));
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
+      // Reporters see at most -j tests between start and end. The server
+      // starts a queued test as the previous one exits, which can be before
+      // that one's end is reported here; its start then waits for that end.
+      let shown = 0;
+      const unshown: (() => void)[] = [];
+      const announce = (planned: PlannedTest) => () => {
+        const show = () => {
+          shown++;
+          emit({ type: 'test-started', file: planned.test.file, name: planned.test.name });
+        };
+        if (shown < plan.jobs) show();
+        else unshown.push(show);
+      };
       const launch = (planned: PlannedTest, previous: readonly TestResult[]) => {
         // a retry asks for a fresh body (once per attempt), which only this process can fork
-        const handle = server && previous.length === 0
-          ? server.startTest(planned.test, indexOf.get(planned)!, plan.execute)
+        const first = previous.length === 0;
+        if (first && !server) announce(planned)();
+        const handle = server && first
+          ? server.startTest(planned.test, indexOf.get(planned)!, plan.execute, announce(planned))
           : start(planned.test, planned.body(), plan.execute);
         running.add(handle);
         handle.done
@@ -141,17 +164,19 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
               const r = outcome.result;
               // A retry takes the slot its failed attempt just freed.
               if (r.status !== 'passed' && previous.length < retries && !stopping()) launch(planned, [...previous, r]);
-              else finish(planned, r, previous);
+              else {
+                finish(planned, r, previous);
+                shown--;
+                while (shown < plan.jobs && unshown.length > 0) unshown.shift()!();
+              }
             }
             fill();
           })
           .catch(reject);
       };
       const fill = () => {
-        while (!stopping() && running.size < plan.jobs && next < plan.tests.length) {
-          const planned = plan.tests[next++];
-          emit({ type: 'test-started', file: planned.test.file, name: planned.test.name });
-          launch(planned, []);
+        while (!stopping() && running.size < capacity && next < plan.tests.length) {
+          launch(plan.tests[next++], []);
         }
         if (running.size === 0 && (stopping() || next >= plan.tests.length)) resolve();
       };

@@ -11,6 +11,7 @@
 // draining and the reaping run on the other core while the parent reports.
 //
 //   parent ── "run <seq> <body> <cap>" ──▶ server ── fork ──▶ test child
+//                                          (queued until fewer than -j run)
 //          ◀── "started <seq> <pid>"
 //          ◀── "data <seq> <stream> <n>" + n bytes   (stdout, stderr, result)
 //          ◀── "exit <seq> <status> … <rusage> <strays>"
@@ -37,7 +38,9 @@ import { becomeSubreaper, claim, unclaim } from './leaks';
 interface Served {
   readonly test: TestCase;
   readonly opts: ExecuteOptions;
-  readonly startedAt: number;
+  /** When the server queued it; reset when it starts. */
+  startedAt: number;
+  readonly onStarted: (() => void) | undefined;
   resolve(r: RunningTest): void;
   pid: number;
   captures: StreamCapture[];
@@ -92,7 +95,7 @@ export class ForkServer {
   }
 
   /** Forks the server from this (warm) process, knowing `bodies` by index. */
-  static open(bodies: readonly ChildBody[]): ForkServer {
+  static open(bodies: readonly ChildBody[], jobs: number): ForkServer {
     becomeSubreaper();
     warmChildPath();
     const control = native.pipeFds();
@@ -106,7 +109,7 @@ export class ForkServer {
       for (const fd of [control.read, control.write, reports.read, reports.write, devNull]) fd.close();
       throw error;
     }
-    if (pid === 0) serve(bodies);
+    if (pid === 0) serve(bodies, jobs);
     control.read.close();
     reports.write.close();
     devNull.close();
@@ -119,15 +122,22 @@ export class ForkServer {
     );
   }
 
-  /** Starts body number `index` for `test`; the handle arrives once the server reports the fork. */
-  startTest(test: TestCase, index: number, opts: ExecuteOptions): RunningTest {
+  /**
+   * Queues body number `index` for `test` in the server, which starts it as
+   * soon as fewer than `jobs` tests run there; `onStarted` is called then.
+   * The handle arrives once the server reports the fork.
+   */
+  startTest(test: TestCase, index: number, opts: ExecuteOptions, onStarted?: () => void): RunningTest {
     const startedAt = performance.now();
-    if (this.dead) return failedToStart(test, this.dead, startedAt);
+    if (this.dead) {
+      onStarted?.();
+      return failedToStart(test, this.dead, startedAt);
+    }
     const seq = ++this.seq;
     let abortedEarly = false;
     let handle: RunningTest | null = null;
     const done = new Promise<RunningTest>((resolve) =>
-      this.served.set(seq, { test, opts, startedAt, resolve, pid: 0, captures: [], exit: null, strays: 0 }),
+      this.served.set(seq, { test, opts, startedAt, onStarted, resolve, pid: 0, captures: [], exit: null, strays: 0 }),
     ).then((h) => {
       handle = h;
       if (abortedEarly) h.abort();
@@ -139,8 +149,9 @@ export class ForkServer {
       pid: null,
       done,
       abort: () => {
-        if (handle) handle.abort();
-        else abortedEarly = true;
+        if (handle) return handle.abort();
+        abortedEarly = true; // kill it if it starts before the server reads this
+        if (!this.dead) this.control.write(`cancel ${seq}\n`);
       },
     };
   }
@@ -182,6 +193,8 @@ export class ForkServer {
     switch (words[0]) {
       case 'started': {
         s.pid = Number(words[2]);
+        s.startedAt = performance.now();
+        s.onStarted?.();
         let abandoned = false;
         const abandon = () => {
           if (abandoned || this.dead) return;
@@ -194,8 +207,13 @@ export class ForkServer {
         s.resolve(supervise(s.test, s.pid, s.captures, s.opts, s.startedAt, () => exited, () => s.strays > 0));
         return;
       }
+      case 'cancelled':
+        this.served.delete(seq);
+        s.resolve({ test: s.test, pid: null, done: Promise.resolve({ kind: 'aborted', test: s.test }), abort: () => undefined });
+        return;
       case 'failed':
         this.served.delete(seq);
+        s.onStarted?.();
         s.resolve(failedToStart(s.test, new Error(decodeURIComponent(words[2])), s.startedAt));
         return;
       case 'exit': {
@@ -220,6 +238,7 @@ export class ForkServer {
     // nothing more will be reported: what waits must not wait forever
     for (const s of this.served.values()) {
       if (s.captures.length === 0) {
+        s.onStarted?.();
         s.resolve(failedToStart(s.test, error, s.startedAt));
         continue;
       }
@@ -243,14 +262,14 @@ function signalNameOf(sig: number): string | null {
 // it shares with its children. serveForks() returns only in a test child.
 // fd 0: commands, fd 1: reports, fd 2: the runner's stderr, fd 3: /dev/null.
 
-function serve(bodies: readonly ChildBody[]): never {
+function serve(bodies: readonly ChildBody[], jobs: number): never {
   try {
     native.setChildSubreaper();
     // Our copy of the warm heap and of node's code in huge pages: each fork
     // then copies ~100x fewer page-table entries, each child's exit tears
     // down as few, and no child faults the code in from the file again.
     native.collapseToHugePages();
-    runChildAndExit(bodies[native.serveForks()]);
+    runChildAndExit(bodies[native.serveForks(jobs)]);
   } catch (e) {
     try {
       native.write(2, `wat-test: the fork server failed: ${e instanceof Error ? e.stack : String(e)}\n`);

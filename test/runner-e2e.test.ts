@@ -100,6 +100,25 @@ for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   });
 }
 
+test('the server queues the next test, yet reporters never see more than -j running', () => {
+  const file = path.join(root, 'many.wat');
+  let src = '(:wat::config::set-dims! 1024)\n(:wat::config::set-capacity-mode! :error)\n';
+  for (let i = 0; i < 30; i++) src += `(:wat::test::deftest :e2e::many::test-${i} 1024 :error (:wat::test::assert-eq ${i} ${i}))\n`;
+  fs.writeFileSync(file, src);
+  for (const jobs of [1, 2]) {
+    const r = spawnSync(bin, ['--reporter', 'json', '-j', String(jobs), file], { encoding: 'utf8', timeout: 60_000 });
+    assert.is(r.status, 0, r.stderr);
+    let shown = 0;
+    let most = 0;
+    for (const e of jsonLines(r.stdout)) {
+      if (e.event === 'test-start') most = Math.max(most, ++shown);
+      if (e.event === 'test-end') shown--;
+    }
+    assert.is(most, jobs, `-j ${jobs}`);
+    assert.is(jsonLines(r.stdout).filter((e) => e.event === 'test-end' && e.status === 'passed').length, 30);
+  }
+});
+
 test('the fork server killed mid-run: its tests crash, the others still report, nothing is left', async () => {
   const child = spawn(bin, ['--reporter', 'json', '-j', '2', '--timeout', '60000', spinFile], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -15,8 +15,9 @@
 //
 // serveForks() returns only in a test child, with the index of the body to
 // run. The protocol (the TypeScript side parses it):
-//   fd 0 ◀ "run <seq> <index> <cap>"   fork body <index>; keep <cap> bytes of
+//   fd 0 ◀ "run <seq> <index> <cap>"   queue body <index>; keep <cap> bytes of
 //                                      stdout and of stderr (the result: 16 MiB)
+//        ◀ "cancel <seq>"              drop it if still queued ("cancelled <seq>")
 //        ◀ "abandon <seq>"             stop reading its pipes (something that
 //                                      cannot be killed holds them open)
 //        ◀ "quit"
@@ -25,6 +26,9 @@
 //        ▶ "data <seq> <stream 0|1|2> <length>" + that many raw bytes
 //        ▶ "exit <seq> <status> <code|-1> <signal|0> <maxrss kB> <user ms> <sys ms> <strays>"
 //        ▶ "ended <seq> <total bytes 0> <1> <2>"  after its exit, once every pipe closed
+// At most `jobs` (serveForks' argument) test processes run at once; the
+// parent queues a little more than that, so the next test starts the moment
+// one exits, without waiting for the parent to hear of it and answer.
 // "strays" counts the server's children that are no test: what tests left
 // behind (the server is a subreaper). fd 3 is /dev/null, the tests' stdin.
 
@@ -69,9 +73,18 @@ enum Kind { kPid = 3 };  // poll entries: 0..2 a pipe of the child, kPid its pid
 // All the loop's memory, in one mapping of its own. Not malloc: the server's
 // malloc heap was turned into huge pages with the rest, and one write into a
 // page it shares with its children would split that page again.
+struct Queued {
+  long seq;
+  long index;
+  long cap;
+};
+
 struct State {
   Child children[kMaxChildren];
   int count;
+  Queued queue[kMaxChildren];
+  int queued;
+  int jobs;
   struct pollfd fds[1 + kMaxChildren * 4];
   long owner_seq[1 + kMaxChildren * 4];
   int owner_kind[1 + kMaxChildren * 4];
@@ -297,11 +310,31 @@ pid_t StartChild(State* st, long seq, long cap) {
   return pid;
 }
 
-// serveForks() -> the body index, in a test child. Never returns in the server.
+int Running(const State& st) {
+  int n = 0;
+  for (int i = 0; i < st.count; i++) n += st.children[i].pidfd >= 0;
+  return n;
+}
+
+void Cancel(State* st, long seq) {
+  for (int i = 0; i < st->queued; i++) {
+    if (st->queue[i].seq != seq) continue;
+    memmove(&st->queue[i], &st->queue[i + 1], sizeof(Queued) * static_cast<size_t>(st->queued - i - 1));
+    st->queued--;
+    char line[64];
+    snprintf(line, sizeof line, "cancelled %ld\n", seq);
+    SendLine(line);
+    return;
+  }
+}
+
+// serveForks(jobs) -> the body index, in a test child. Never returns in the server.
 Napi::Value ServeForks(const Napi::CallbackInfo& info) {
   void* mem = mmap(nullptr, sizeof(State), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mem == MAP_FAILED) ChildDie("mmap", errno);
   State* st = static_cast<State*>(mem);  // zero-filled
+  st->jobs = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 1;
+  if (st->jobs < 1) st->jobs = 1;
   for (;;) {
     // Leftovers re-parented to us have no pidfd: poll briefly while any exist.
     const bool strays = Strays(*st, false) > 0;
@@ -357,12 +390,19 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
             EndIfDone(st, c);
           }
         }
-        if (got == 4 && strcmp(word, "run") == 0 && StartChild(st, a, cap) == 0) {
-          return Napi::Number::New(info.Env(), static_cast<double>(b));
+        if (got >= 2 && strcmp(word, "cancel") == 0) Cancel(st, a);
+        if (got == 4 && strcmp(word, "run") == 0) {
+          if (st->queued == kMaxChildren) ReportFailure(a, "fork", EAGAIN);
+          else st->queue[st->queued++] = {a, b, cap};
         }
       }
       st->input_len = static_cast<size_t>(end - start);
       memmove(st->input, start, st->input_len);
+    }
+    while (st->queued > 0 && Running(*st) < st->jobs) {
+      Queued q = st->queue[0];
+      memmove(&st->queue[0], &st->queue[1], sizeof(Queued) * static_cast<size_t>(--st->queued));
+      if (StartChild(st, q.seq, q.cap) == 0) return Napi::Number::New(info.Env(), static_cast<double>(q.index));
     }
     if (strays) Strays(*st, true);
   }

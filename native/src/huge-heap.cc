@@ -29,7 +29,6 @@
 #include <link.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -232,12 +231,27 @@ Napi::Value UseHugePageHeap(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), state == 1);
 }
 
+// Calls fn(lo, hi, perms, path) for every mapping in /proc/self/maps.
+template <typename Fn>
+void ForEachMapping(Fn fn) {
+  FILE* maps = fopen("/proc/self/maps", "re");
+  if (maps == nullptr) return;
+  char line[768];
+  while (fgets(line, sizeof line, maps) != nullptr) {
+    unsigned long lo, hi;
+    char perms[8];
+    char path[512] = "";
+    if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %511s", &lo, &hi, perms, path) >= 3) fn(lo, hi, perms, path);
+  }
+  fclose(maps);
+}
+
 // Every whole 2 MiB range of [lo, hi) into a huge page; returns the bytes.
 double CollapseRange(uintptr_t lo, uintptr_t hi) {
   double collapsed = 0;
   for (uintptr_t a = (lo + kHuge - 1) & ~(kHuge - 1); a + kHuge <= hi; a += kHuge) {
     if (madvise(reinterpret_cast<void*>(a), kHuge, MADV_COLLAPSE) == 0) collapsed += kHuge;
-    else { if (getenv("DBG_COLLAPSE")) fprintf(stderr, "collapse %lx failed: %s\n", (unsigned long)a, strerror(errno)); if (errno == EINVAL) break; }  // no MADV_COLLAPSE here (Linux < 6.1)
+    else if (errno == EINVAL) break;  // no MADV_COLLAPSE here (Linux < 6.1)
   }
   return collapsed;
 }
@@ -257,20 +271,12 @@ double RemapTextToHugePages() {
   if (n <= 0) return 0;
   exe[n] = '\0';
   uintptr_t lo = 0, hi = 0;
-  FILE* maps = fopen("/proc/self/maps", "re");
-  if (maps == nullptr) return 0;
-  char line[768];
-  while (fgets(line, sizeof line, maps) != nullptr) {
-    unsigned long a, b;
-    char perms[8];
-    char path[512] = "";
-    if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %511s", &a, &b, perms, path) < 4) continue;
+  ForEachMapping([&](uintptr_t a, uintptr_t b, const char* perms, const char* path) {
     if (strcmp(perms, "r-xp") == 0 && strcmp(path, exe) == 0 && b - a > hi - lo) {
       lo = a;
       hi = b;
     }
-  }
-  fclose(maps);
+  });
   lo = (lo + kHuge - 1) & ~(kHuge - 1);
   hi &= ~(kHuge - 1);
   if (hi <= lo) return 0;
@@ -296,20 +302,14 @@ double RemapTextToHugePages() {
 
 // collapseToHugePages() -> bytes now in huge pages (0 when the kernel cannot).
 Napi::Value CollapseToHugePages(const Napi::CallbackInfo& info) {
-  double collapsed = RemapTextToHugePages();
-  FILE* maps = fopen("/proc/self/maps", "re");
-  if (maps == nullptr) return Napi::Number::New(info.Env(), collapsed);
-  char line[512];
-  while (fgets(line, sizeof line, maps) != nullptr) {
-    unsigned long lo, hi;
-    char perms[8];
-    char path[256] = "";
-    if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255s", &lo, &hi, perms, path) < 3) continue;
-    if (strcmp(perms, "rw-p") != 0) continue;
+  double collapsed = 0;
+  ForEachMapping([&](uintptr_t lo, uintptr_t hi, const char* perms, const char* path) {
     const bool in_window = g_window_lo != 0 && lo >= g_window_lo && hi <= g_window_hi;
-    if (in_window || strcmp(path, "[heap]") == 0) collapsed += CollapseRange(lo, hi);
-  }
-  fclose(maps);
+    if (strcmp(perms, "rw-p") == 0 && (in_window || strcmp(path, "[heap]") == 0)) collapsed += CollapseRange(lo, hi);
+  });
+  // Only where collapsing works: code left in small anonymous pages would
+  // cost every fork an entry per page, which the file-backed code does not.
+  if (collapsed > 0) collapsed += RemapTextToHugePages();
   return Napi::Number::New(info.Env(), collapsed);
 }
 

@@ -54,8 +54,8 @@ namespace {
 constexpr int kCommands = 0;
 constexpr int kReports = 1;
 constexpr int kDevNull = 3;
-// --jobs is at most 4096, and the parent starts a test only after the last
-// one in its slot has been reported, so this many are never all in use.
+// --jobs is at most 4096 and the parent keeps at most one test queued
+// beyond it, so this many children (or queued tests) are never all in use.
 constexpr int kMaxChildren = 4200;
 constexpr long kResultCap = 16L << 20;
 
@@ -70,15 +70,15 @@ struct Child {
 
 enum Kind { kPid = 3 };  // poll entries: 0..2 a pipe of the child, kPid its pidfd
 
-// All the loop's memory, in one mapping of its own. Not malloc: the server's
-// malloc heap was turned into huge pages with the rest, and one write into a
-// page it shares with its children would split that page again.
 struct Queued {
   long seq;
   long index;
   long cap;
 };
 
+// All the loop's memory, in one mapping of its own. Not malloc: the server's
+// malloc heap was turned into huge pages with the rest, and one write into a
+// page it shares with its children would split that page again.
 struct State {
   Child children[kMaxChildren];
   int count;

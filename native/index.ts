@@ -105,7 +105,7 @@ export function serveForks(jobs: number): number {
 
 /**
  * From now on V8's heap pages are mapped next to each other, so that a fork
- * server can later turn them into huge pages (collapseHeap). Call it early:
+ * server can later turn them into huge pages (collapseToHugePages). Call it early:
  * only pages mapped afterwards move. False when this platform cannot (the
  * heap then stays as it was). Rationale and limits: src/huge-heap.cc.
  */
@@ -122,6 +122,11 @@ export function collapseToHugePages(): number {
   return binding.collapseToHugePages();
 }
 
+/** "SIGKILL" for 9; "SIG<n>" for a number node has no name for (e.g. a realtime signal). */
+export function signalName(signal: number): string {
+  return SIGNAL_NAMES.get(signal) ?? `SIG${signal}`;
+}
+
 // Frozen: one object is shared by every caller that asks about this pid.
 function decorate(raw: RawExit): ExitInfo {
   return Object.freeze({
@@ -129,7 +134,7 @@ function decorate(raw: RawExit): ExitInfo {
     status: raw.exitCode ?? 128 + (raw.signal as number),
     exitCode: raw.exitCode,
     signal: raw.signal,
-    signalName: raw.signal === null ? null : (SIGNAL_NAMES.get(raw.signal) ?? `SIG${raw.signal}`),
+    signalName: raw.signal === null ? null : signalName(raw.signal),
     maxRssKb: raw.maxRssKb,
     userMs: raw.userMs,
     sysMs: raw.sysMs,

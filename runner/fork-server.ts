@@ -220,8 +220,7 @@ export class ForkServer {
         const [status, code, sig, maxRssKb, userMs, sysMs, strays] = words.slice(2).map(Number);
         unclaim(s.pid);
         s.strays = strays;
-        const signalName = sig > 0 ? signalNameOf(sig) : null;
-        s.exit?.({ pid: s.pid, status, exitCode: code >= 0 ? code : null, signal: sig > 0 ? sig : null, signalName, maxRssKb, userMs, sysMs });
+        s.exit?.({ pid: s.pid, status, exitCode: code >= 0 ? code : null, signal: sig > 0 ? sig : null, signalName: sig > 0 ? native.signalName(sig) : null, maxRssKb, userMs, sysMs });
         s.exit = null;
         return;
       }
@@ -248,12 +247,6 @@ export class ForkServer {
     }
     this.served.clear();
   }
-}
-
-function signalNameOf(sig: number): string | null {
-  const os = require('os') as typeof import('os');
-  for (const [name, num] of Object.entries(os.constants.signals)) if (num === sig) return name;
-  return null;
 }
 
 // ─── the server process ───────────────────────────────────────────────────

@@ -114,14 +114,9 @@ function allProcesses(): ProcStat[] {
  * children lists. One read: the fast check run after every test.
  */
 export function ownChildren(): number[] | null {
-  return childrenOfProcess(process.pid);
-}
-
-/** Children of a process, from its main thread's list (threads keep their own); null if unavailable. */
-export function childrenOfProcess(pid: number): number[] | null {
   let text: string;
   try {
-    text = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1');
+    text = fs.readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'latin1');
   } catch {
     return null;
   }

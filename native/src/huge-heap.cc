@@ -128,7 +128,7 @@ int RedirectedMunmap(void* addr, size_t len) {
 }
 
 // Writes `fn` into every GOT slot of object `info` that imports `name`.
-void PatchSlots(dl_phdr_info* info, const char* name, void* fn, void** previous, int* patched) {
+void PatchSlots(dl_phdr_info* info, const char* name, void* fn, int* patched) {
   const ElfW(Addr) base = info->dlpi_addr;
   const ElfW(Dyn)* dyn = nullptr;
   uintptr_t relro_lo = 0, relro_hi = 0;
@@ -171,7 +171,6 @@ void PatchSlots(dl_phdr_info* info, const char* name, void* fn, void** previous,
       const bool readonly = s >= relro_lo && s < relro_hi;
       void* pg = reinterpret_cast<void*>(s & ~static_cast<uintptr_t>(page - 1));
       if (readonly && mprotect(pg, page, PROT_READ | PROT_WRITE) < 0) continue;
-      if (*previous == nullptr) *previous = *slot;
       *slot = fn;
       if (readonly) mprotect(pg, page, PROT_READ);
       (*patched)++;
@@ -211,11 +210,10 @@ bool Install() {
       [](dl_phdr_info* info, size_t, void* data) {
         auto* c = static_cast<Ctx*>(data);
         if (HoldsV8(info, c->index++)) {
-          void* ignored = nullptr;
           // munmap first: a redirected mapping must never meet the plain munmap.
-          PatchSlots(info, "munmap", reinterpret_cast<void*>(RedirectedMunmap), &ignored, c->patched);
-          PatchSlots(info, "mmap64", reinterpret_cast<void*>(RedirectedMmap), &ignored, c->patched);
-          PatchSlots(info, "mmap", reinterpret_cast<void*>(RedirectedMmap), &ignored, c->patched);
+          PatchSlots(info, "munmap", reinterpret_cast<void*>(RedirectedMunmap), c->patched);
+          PatchSlots(info, "mmap64", reinterpret_cast<void*>(RedirectedMmap), c->patched);
+          PatchSlots(info, "mmap", reinterpret_cast<void*>(RedirectedMmap), c->patched);
         }
         return 0;
       },

@@ -239,6 +239,7 @@ Napi::Value Fork(const Napi::CallbackInfo& info) {
   plan.die_with_parent = info[3].ToBoolean().Value();
   plan.parent = getpid();
   plan.loop = nullptr;
+  plan.heap_inheritable = false;  // node maps and V8 allocates between forks
   napi_get_uv_event_loop(env, &plan.loop);
 
   int err = 0;
@@ -269,7 +270,7 @@ pid_t ForkWithPlan(ChildPlan* plan, int* err, const char** failed) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  ReenableHeapInheritance();
+  if (!plan->heap_inheritable) ReenableHeapInheritance();
   pid_t pid = fork();
   if (pid == 0) {
     SetUpChild(*plan);

@@ -18,6 +18,9 @@ struct ChildPlan {
   bool die_with_parent;
   pid_t parent;  // captured before fork: getppid() in the child compares to it
   uv_loop_t* loop;
+  // The fork server maps nothing after its first fork, so what that fork
+  // made inheritable stays so: it skips the madvise walk on every later one.
+  bool heap_inheritable;
 };
 
 // Forks with every signal blocked and the heap made inheritable. Returns the

@@ -85,6 +85,8 @@ struct State {
   Queued queue[kMaxChildren];
   int queued;
   int jobs;
+  bool forked;  // at least once: the heap is inheritable from then on (ChildPlan)
+  int strays;   // as last counted (Strays)
   struct pollfd fds[1 + kMaxChildren * 4];
   long owner_seq[1 + kMaxChildren * 4];
   int owner_kind[1 + kMaxChildren * 4];
@@ -165,8 +167,8 @@ bool IsTest(const State& st, pid_t pid) {
 
 // Children of the server that are no running test: re-parented leftovers,
 // found through /proc (they have no pidfd here). With `reap`, each that has
-// exited is reaped. Returns how many there are.
-int Strays(const State& st, bool reap) {
+// exited is reaped. Returns how many there are, and remembers it.
+int Strays(State* st, bool reap) {
   char path[64];
   snprintf(path, sizeof path, "/proc/self/task/%ld/children", static_cast<long>(syscall(SYS_gettid)));
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -181,7 +183,7 @@ int Strays(const State& st, bool reap) {
     if (c >= '0' && c <= '9') {
       pid = pid * 10 + (c - '0');
     } else if (pid > 0) {
-      if (!IsTest(st, static_cast<pid_t>(pid))) {
+      if (!IsTest(*st, static_cast<pid_t>(pid))) {
         strays++;
         Exit ignored;
         if (reap) Wait4(static_cast<pid_t>(pid), WNOHANG, &ignored);
@@ -189,6 +191,7 @@ int Strays(const State& st, bool reap) {
       pid = 0;
     }
   }
+  st->strays = strays;
   return strays;
 }
 
@@ -250,7 +253,7 @@ void Reap(State* st, Child* c) {
   int status = e.signal ? 128 + e.signal : e.code;
   char line[200];
   snprintf(line, sizeof line, "exit %ld %d %d %d %ld %ld %ld %d\n", c->seq, status, e.signal ? -1 : e.code, e.signal,
-           static_cast<long>(e.usage.ru_maxrss), Ms(e.usage.ru_utime), Ms(e.usage.ru_stime), Strays(*st, false));
+           static_cast<long>(e.usage.ru_maxrss), Ms(e.usage.ru_utime), Ms(e.usage.ru_stime), Strays(st, false));
   SendLine(line);
 }
 
@@ -280,8 +283,10 @@ pid_t StartChild(State* st, long seq, long cap) {
     plan.die_with_parent = true;
     plan.parent = getpid();
     plan.loop = nullptr;
+    plan.heap_inheritable = st->forked;
     pid = ForkWithPlan(&plan, &error, &failed);
     if (pid == 0) return 0;
+    if (pid > 0) st->forked = true;
   }
   for (int fd : {out[1], err[1], res[1]}) {
     if (fd >= 0) close(fd);
@@ -337,7 +342,10 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
   if (st->jobs < 1) st->jobs = 1;
   for (;;) {
     // Leftovers re-parented to us have no pidfd: poll briefly while any exist.
-    const bool strays = Strays(*st, false) > 0;
+    // They are counted at each test's exit (Reap), when a test's own
+    // leftovers are re-parented; /proc is read every pass only while some
+    // are known, as a stray's own child is re-parented only when it exits.
+    const bool strays = st->strays > 0 && Strays(st, false) > 0;
     int nfds = 0;
     st->fds[nfds++] = {kCommands, POLLIN, 0};
     for (int i = 0; i < st->count; i++) {
@@ -404,7 +412,7 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
       memmove(&st->queue[0], &st->queue[1], sizeof(Queued) * static_cast<size_t>(--st->queued));
       if (StartChild(st, q.seq, q.cap) == 0) return Napi::Number::New(info.Env(), static_cast<double>(q.index));
     }
-    if (strays) Strays(*st, true);
+    if (strays) Strays(st, true);
   }
 }
 

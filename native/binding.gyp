@@ -5,6 +5,7 @@
       "sources": [
         "src/addon.cc",
         "src/errors.cc",
+        "src/file-pages.cc",
         "src/fork.cc",
         "src/huge-heap.cc",
         "src/inherit.cc",
@@ -18,7 +19,8 @@
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api"
       ],
       "defines": ["NAPI_VERSION=8"],
-      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "ldflags": ["-Wl,-z,now"]
     }
   ]
 }

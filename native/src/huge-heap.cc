@@ -38,6 +38,7 @@
 #include <mutex>
 
 #include "exports.h"
+#include "maps.h"
 
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25
@@ -227,21 +228,6 @@ Napi::Value UseHugePageHeap(const Napi::CallbackInfo& info) {
   static int state = -1;  // once per process
   if (state < 0) state = Install() ? 1 : 0;
   return Napi::Boolean::New(info.Env(), state == 1);
-}
-
-// Calls fn(lo, hi, perms, path) for every mapping in /proc/self/maps.
-template <typename Fn>
-void ForEachMapping(Fn fn) {
-  FILE* maps = fopen("/proc/self/maps", "re");
-  if (maps == nullptr) return;
-  char line[768];
-  while (fgets(line, sizeof line, maps) != nullptr) {
-    unsigned long lo, hi;
-    char perms[8];
-    char path[512] = "";
-    if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %511s", &lo, &hi, perms, path) >= 3) fn(lo, hi, perms, path);
-  }
-  fclose(maps);
 }
 
 // Every whole 2 MiB range of [lo, hi) into a huge page; returns the bytes.

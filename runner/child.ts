@@ -10,6 +10,7 @@
 
 import { toEDNStringFromSimpleObject } from 'edn-data';
 import * as native from '../native';
+import { isPlainPass, PASSED_RECORD_EDN } from './record';
 
 /** The fds the executor gives every child (native.fork maps `extra` from 3). */
 export const CHILD_STDOUT_FD = 1;
@@ -40,7 +41,8 @@ export function runChildAndExit(body: ChildBody): never {
     if (outcome.stdout.length > 0) native.write(CHILD_STDOUT_FD, outcome.stdout);
     if (outcome.stderr.length > 0) native.write(CHILD_STDERR_FD, outcome.stderr);
     if (outcome.record !== null) {
-      native.write(CHILD_RESULT_FD, toEDNStringFromSimpleObject(outcome.record as never));
+      const record = outcome.record;
+      native.write(CHILD_RESULT_FD, isPlainPass(record) ? PASSED_RECORD_EDN : toEDNStringFromSimpleObject(record as never));
     }
     native.exit(outcome.exitCode);
   } catch (err) {
@@ -64,6 +66,7 @@ let warmed = false;
 export function warmChildPath(): void {
   if (warmed) return;
   warmed = true;
+  isPlainPass({ status: 'passed', cause: null, failure: null });
   toEDNStringFromSimpleObject({
     status: 'failed',
     cause: 'assertion',

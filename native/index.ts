@@ -124,8 +124,8 @@ export function collapseToHugePages(): number {
 
 /**
  * From now on, forks of this process (and forks of those) start with the
- * pages it has touched in the code and read-only data it maps from files,
- * instead of faulting them in again. Returns how many mappings that covers.
+ * pages it has touched in the code it maps from files (libraries), instead
+ * of faulting them in again. Returns how many mappings that covers.
  * Rationale: src/file-pages.cc.
  */
 export function copyFilePagesOnFork(): number {

@@ -98,8 +98,8 @@ export class ForkServer {
   static open(bodies: readonly ChildBody[], jobs: number): ForkServer {
     becomeSubreaper();
     warmChildPath();
-    // the server, and each test it forks, then inherit the code and data
-    // pages from files that this process has touched instead of faulting them in
+    // the server, and each test it forks, then inherit the libraries' code
+    // pages this process has touched instead of faulting them in
     native.copyFilePagesOnFork();
     const control = native.pipeFds();
     const reports = native.pipeFds();

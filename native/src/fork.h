@@ -18,8 +18,8 @@ struct ChildPlan {
   bool die_with_parent;
   pid_t parent;  // captured before fork: getppid() in the child compares to it
   uv_loop_t* loop;
-  // The fork server maps nothing after its first fork, so what that fork
-  // made inheritable stays so: it skips the madvise walk on every later one.
+  // Set by the fork server, which maps nothing once it serves and makes its
+  // heap inheritable once: each fork then skips the madvise walk.
   bool heap_inheritable;
 };
 

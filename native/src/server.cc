@@ -46,6 +46,7 @@
 #include "errors.h"
 #include "exports.h"
 #include "fork.h"
+#include "inherit.h"
 #include "wait.h"
 
 namespace wat {
@@ -85,7 +86,6 @@ struct State {
   Queued queue[kMaxChildren];
   int queued;
   int jobs;
-  bool forked;  // at least once: the heap is inheritable from then on (ChildPlan)
   int strays;   // as last counted (Strays)
   struct pollfd fds[1 + kMaxChildren * 4];
   long owner_seq[1 + kMaxChildren * 4];
@@ -283,10 +283,9 @@ pid_t StartChild(State* st, long seq, long cap) {
     plan.die_with_parent = true;
     plan.parent = getpid();
     plan.loop = nullptr;
-    plan.heap_inheritable = st->forked;
+    plan.heap_inheritable = true;  // made so once, in ServeForks
     pid = ForkWithPlan(&plan, &error, &failed);
     if (pid == 0) return 0;
-    if (pid > 0) st->forked = true;
   }
   for (int fd : {out[1], err[1], res[1]}) {
     if (fd >= 0) close(fd);
@@ -340,6 +339,9 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
   State* st = static_cast<State*>(mem);  // zero-filled
   st->jobs = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 1;
   if (st->jobs < 1) st->jobs = 1;
+  // Nothing is mapped from here on (no JavaScript, no malloc), so one walk
+  // clears V8's MADV_DONTFORK for every fork of the loop.
+  ReenableHeapInheritance();
   for (;;) {
     // Leftovers re-parented to us have no pidfd: poll briefly while any exist.
     // They are counted at each test's exit (Reap), when a test's own

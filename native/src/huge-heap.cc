@@ -9,16 +9,17 @@
 //
 // What stands in the way: V8 maps each 256 KiB heap page on its own, at a
 // random address (an mmap hint), so no 2 MiB range is ever inside one
-// mapping and nothing can be collapsed. useHugePageHeap() redirects those
-// hinted anonymous mappings, by patching the mmap64/munmap entries of the
-// binary that contains V8 (its GOT), to consecutive addresses in one window,
-// where they merge into large mappings. V8 gets memory exactly as it asked,
-// only at another address, which a hint allows. collapseHeap() then turns
-// every whole 2 MiB range of that window and of malloc's heap into a huge
-// page (MADV_COLLAPSE, Linux 6.1+), and moves the executable's code into
-// huge pages too — in the fork server only, right before it starts forking;
-// the busy parent keeps its small pages (writing a shared huge page would
-// split it) and pays nothing at start-up.
+// mapping. useHugePageHeap() redirects those hinted anonymous mappings, by
+// patching the mmap64/munmap entries of the binary that contains V8 (its
+// GOT), to consecutive addresses in one window that is mapped ahead of V8 in
+// whole 2 MiB chunks advised huge: the first write into a chunk allocates a
+// huge page, so the heap is huge from the start, and the fork server has
+// little left to do (collapsing it there took ~70 ms before the first fork).
+// V8 gets its memory at another address, which a hint allows, and read-write
+// a little before it asks (below). collapseToHugePages() then, in the fork
+// server only, turns what is still small into huge pages (MADV_COLLAPSE,
+// Linux 6.1+: malloc's heap, ranges the parent wrote after an earlier fork
+// server shared them) and moves the executable's code into huge pages too.
 //
 // Anything unexpected (no GOT entry, no free window, an old kernel) leaves
 // V8's allocation as it was: only speed depends on this, never behaviour.
@@ -34,7 +35,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <map>
 #include <mutex>
 
 #include "exports.h"
@@ -65,67 +65,74 @@ MunmapFn g_munmap = nullptr;
 std::mutex g_lock;
 uintptr_t g_window_lo = 0;
 uintptr_t g_window_hi = 0;
-uintptr_t g_cursor = 0;  // the next free address; everything below is handed out
+// [g_window_lo, g_mapped) is mapped, in whole 2 MiB chunks; of it,
+// [g_cursor, g_mapped) was never handed out: untouched, it reads as zeros.
+uintptr_t g_mapped = 0;
+uintptr_t g_cursor = 0;
+uintptr_t g_newest = 0;  // where the newest hand-out starts
 
+// Chunk flags: read-write, advised huge, and not inherited (as V8 marks its
+// own pages; forks undo it, native/src/inherit.cc). The first write into a
+// chunk then allocates a whole huge page, and V8's own madvise(DONTFORK)
+// and mprotect(READ|WRITE) on what it gets change nothing, so split nothing.
+bool PrepareChunks(void* at, size_t len) {
+  return madvise(at, len, MADV_HUGEPAGE) == 0 && madvise(at, len, MADV_DONTFORK) == 0;
+}
+
+// Maps chunks up to `end` (within the window).
+bool MapChunksTo(uintptr_t end) {
+  end = (end + kHuge - 1) & ~(kHuge - 1);
+  if (end <= g_mapped) return true;
+  if (end > g_window_hi) return false;
+  const size_t len = end - g_mapped;
+  void* at = reinterpret_cast<void*>(g_mapped);
+  void* got = g_mmap(at, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+  if (got != at) {
+    if (got != MAP_FAILED) g_munmap(got, len);  // pre-4.17 kernels ignore the flag
+    return false;
+  }
+  PrepareChunks(got, len);
+  g_mapped = end;
+  return true;
+}
+
+// V8 asks for its pages PROT_NONE and makes the part it keeps read-write
+// before touching it; here they are read-write from the start, which is the
+// one liberty taken. Code (PROT_EXEC) keeps its own placement.
 void* RedirectedMmap(void* hint, size_t len, int prot, int flags, int fd, off_t off) {
-  const bool redirect = hint != nullptr && fd == -1 && len <= kMaxRedirected &&
+  const bool redirect = hint != nullptr && fd == -1 && len <= kMaxRedirected && !(prot & PROT_EXEC) &&
                         (flags & MAP_ANONYMOUS) && (flags & MAP_PRIVATE) &&
                         !(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE));
   if (redirect) {
     std::lock_guard<std::mutex> guard(g_lock);
-    // Aligned like a V8 page, so V8 trims nothing in front; what it trims
-    // behind comes back through RedirectedMunmap and the cursor moves back.
-    for (int attempt = 0; attempt < 4; attempt++) {
-      uintptr_t at = (g_cursor + kV8Page - 1) & ~(kV8Page - 1);
-      if (at + len > g_window_hi) break;
-      void* got = g_mmap(reinterpret_cast<void*>(at), len, prot, flags | MAP_FIXED_NOREPLACE, fd, off);
-      if (got == reinterpret_cast<void*>(at)) {
-        g_cursor = at + len;
-        return got;
-      }
-      // Pre-4.17 kernels ignore the flag and may place it elsewhere.
-      if (got != MAP_FAILED) g_munmap(got, len);
-      if (got != MAP_FAILED || errno != EEXIST) break;
-      g_cursor = at + len;  // something else lives there: step over it
+    const uintptr_t at = (g_cursor + kV8Page - 1) & ~(kV8Page - 1);
+    if (MapChunksTo(at + len)) {
+      g_cursor = at + len;
+      g_newest = at;
+      return reinterpret_cast<void*>(at);
     }
   }
   return g_mmap(hint, len, prot, flags, fd, off);
 }
 
-// A tail V8 trims off its newest mapping moves the cursor back. But a large
-// object's page ends anywhere (4 KiB granularity) while the next page must
-// start 256 KiB-aligned: the gap between them would split the window into
-// mappings too short for a huge page. So the gap stays mapped as padding
-// (never touched, so never resident) and goes when the page before it goes.
-std::map<uintptr_t, size_t> g_padding;  // start -> length, each right after a page
-
 int RedirectedMunmap(void* addr, size_t len) {
-  uintptr_t a = reinterpret_cast<uintptr_t>(addr);
-  {
-    std::lock_guard<std::mutex> guard(g_lock);
-    if (a >= g_window_lo && a < g_window_hi) {
-      if (a + len == g_cursor) {
-        const uintptr_t aligned = (a + kV8Page - 1) & ~(kV8Page - 1);
-        g_cursor = aligned;
-        if (aligned > a) {
-          // Read-write like the pages around it once V8 commits them, so
-          // that they merge into one mapping; untouched, it costs no memory.
-          mprotect(addr, aligned - a, PROT_READ | PROT_WRITE);
-          g_padding[a] = aligned - a;
-          if (aligned >= a + len) return 0;
-          addr = reinterpret_cast<void*>(aligned);
-          len = a + len - aligned;
-        }
-      } else {
-        auto pad = g_padding.find(a + len);
-        if (pad != g_padding.end()) {
-          len += pad->second;
-          g_padding.erase(pad);
-        }
-      }
-    }
+  const uintptr_t a = reinterpret_cast<uintptr_t>(addr);
+  std::lock_guard<std::mutex> guard(g_lock);
+  if (a < g_window_lo || a + len > g_mapped || len == 0) return g_munmap(addr, len);
+  // V8 maps more than a page to align it and trims the rest off the newest
+  // hand-out right away, before using any of it: untouched, it is free again.
+  if (a > g_newest && a + len == g_cursor) {
+    g_cursor = a;
+    return 0;
   }
-  return g_munmap(addr, len);
+  // Memory V8 used and is done with: back to the system, as munmap would do,
+  // but the range stays a chunk (fresh zeros) rather than a hole, so the
+  // mappings around it stay one.
+  void* fresh = g_mmap(addr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+  if (fresh != addr) return -1;
+  PrepareChunks(addr, len);
+  if (a + len == g_cursor) g_cursor = a;
+  return 0;
 }
 
 // Writes `fn` into every GOT slot of object `info` that imports `name`.
@@ -198,7 +205,7 @@ bool Install() {
   munmap(probe, kWindow);
   g_window_lo = (reinterpret_cast<uintptr_t>(probe) + kHuge - 1) & ~(kHuge - 1);
   g_window_hi = reinterpret_cast<uintptr_t>(probe) + kWindow;
-  g_cursor = g_window_lo;
+  g_cursor = g_mapped = g_newest = g_window_lo;
   g_mmap = reinterpret_cast<MmapFn>(dlsym(RTLD_DEFAULT, "mmap64"));
   g_munmap = reinterpret_cast<MunmapFn>(dlsym(RTLD_DEFAULT, "munmap"));
   if (g_mmap == nullptr || g_munmap == nullptr) return false;
@@ -230,25 +237,37 @@ Napi::Value UseHugePageHeap(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), state == 1);
 }
 
+// Whether any page of the 2 MiB at `a` is resident: collapsing a range
+// nothing touched would fill it with a huge page of zeros.
+bool AnyResident(uintptr_t a) {
+  unsigned char vec[kHuge / 4096];
+  if (mincore(reinterpret_cast<void*>(a), kHuge, vec) != 0) return true;
+  for (unsigned char v : vec)
+    if (v & 1) return true;
+  return false;
+}
+
 // Every whole 2 MiB range of [lo, hi) into a huge page; returns the bytes.
+// Ranges already huge (the heap's chunks, written first after they were
+// mapped) cost the kernel a look, not a copy.
 double CollapseRange(uintptr_t lo, uintptr_t hi) {
   double collapsed = 0;
   for (uintptr_t a = (lo + kHuge - 1) & ~(kHuge - 1); a + kHuge <= hi; a += kHuge) {
+    if (!AnyResident(a)) continue;
     if (madvise(reinterpret_cast<void*>(a), kHuge, MADV_COLLAPSE) == 0) collapsed += kHuge;
     else if (errno == EINVAL) break;  // no MADV_COLLAPSE here (Linux < 6.1)
   }
   return collapsed;
 }
 
-// The executable's code, as node's own --use-largepages does it: copy the
-// 2 MiB-aligned middle of the text aside, map anonymous memory over it, copy
-// it back, collapse, make it executable again. A child then inherits the
-// text as a few huge-page entries instead of faulting in the pages it runs
-// from the file (fork never copies file-backed entries). None of the code
-// running here is in that text: this is the addon's, the rest libc's; and the
-// process is single-threaded. Done only if an anonymous mapping may become
-// executable here (no W^X policy in the way), since failing halfway would
-// leave the process without its code.
+// The executable's code into huge pages, as node's own --use-largepages
+// does, but in one copy: the 2 MiB-aligned middle of the text is copied
+// into anonymous memory advised huge (each first write there allocates a
+// huge page), made executable, and moved over the original by one
+// mremap, so the code is never missing. A child then inherits the text as a
+// few huge-page entries instead of faulting in the pages it runs from the
+// file (fork never copies file-backed entries). Done only if anonymous
+// memory may become executable here (no W^X policy in the way).
 double RemapTextToHugePages() {
   char exe[512];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -266,22 +285,21 @@ double RemapTextToHugePages() {
   if (hi <= lo) return 0;
   const size_t size = hi - lo;
 
-  void* probe = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (probe == MAP_FAILED) return 0;
-  const bool may_exec = mprotect(probe, 4096, PROT_READ | PROT_EXEC) == 0;
-  munmap(probe, 4096);
-  void* copy = may_exec ? mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
-  if (copy == MAP_FAILED) return 0;
+  void* raw = mmap(nullptr, size + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (raw == MAP_FAILED) return 0;
+  const uintptr_t r = reinterpret_cast<uintptr_t>(raw);
+  const uintptr_t c = (r + kHuge - 1) & ~(kHuge - 1);
+  if (c > r) munmap(raw, c - r);
+  if (r + size + kHuge > c + size) munmap(reinterpret_cast<void*>(c + size), r + size + kHuge - (c + size));
+  void* copy = reinterpret_cast<void*>(c);
+  madvise(copy, size, MADV_HUGEPAGE);
   memcpy(copy, reinterpret_cast<void*>(lo), size);
-  void* text = mmap(reinterpret_cast<void*>(lo), size, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-  if (text != reinterpret_cast<void*>(lo)) _exit(70);  // the text is gone; nothing can run
-  madvise(text, size, MADV_HUGEPAGE);
-  memcpy(text, copy, size);
-  munmap(copy, size);
-  double collapsed = CollapseRange(lo, hi);
-  if (mprotect(text, size, PROT_READ | PROT_EXEC) < 0) _exit(70);
-  return collapsed;
+  if (mprotect(copy, size, PROT_READ | PROT_EXEC) != 0 ||
+      mremap(copy, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, reinterpret_cast<void*>(lo)) != reinterpret_cast<void*>(lo)) {
+    munmap(copy, size);
+    return 0;
+  }
+  return CollapseRange(lo, hi);
 }
 
 // collapseToHugePages() -> bytes now in huge pages (0 when the kernel cannot).

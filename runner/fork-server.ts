@@ -29,7 +29,7 @@ import * as net from 'net';
 import { performance } from 'perf_hooks';
 import * as native from '../native';
 import type { Capture, Captured } from './capture';
-import { ChildBody, runChildAndExit, warmChildPath } from './child';
+import { ChildBody, runChild, warmChildPath } from './child';
 import type { TestCase } from './events';
 import { ExecuteOptions, RunningTest, supervise, failedToStart } from './executor';
 import { becomeSubreaper, claim, unclaim } from './leaks';
@@ -265,7 +265,10 @@ function serve(bodies: readonly ChildBody[], jobs: number): never {
     // then copies ~100x fewer page-table entries, each child's exit tears
     // down as few, and no child faults the code in from the file again.
     native.collapseToHugePages();
-    runChildAndExit(bodies[native.serveForks(jobs)]);
+    // in the child: runChild, not runChildAndExit, which no process would
+    // have run before (V8 would compile it in every child)
+    const body = bodies[native.serveForks(jobs)];
+    native.exit(runChild(body, native.write));
   } catch (e) {
     try {
       native.write(2, `wat-test: the fork server failed: ${e instanceof Error ? e.stack : String(e)}\n`);

@@ -5,11 +5,15 @@
 import { LoadedFile, loadTestFile, runTest, warmUp } from '../runtime';
 import type { TestSource } from './load';
 
+// A child's body: runs one test synchronously to a coded outcome (never
+// throws). The warm-up runs its tests through it too, so that children
+// inherit it compiled instead of compiling it each.
+const bodyOf = (file: LoadedFile, name: string) => () => runTest(file, name);
+
 export const watSource: TestSource<LoadedFile> = {
   // Parent: parse, expand, resolve and freeze once; every child inherits it.
   load: (absPath) => loadTestFile(absPath),
-  // Child: run one test synchronously to a coded outcome (never throws).
-  childBody: (file, test) => () => runTest(file, test.name),
+  childBody: (file, test) => bodyOf(file, test.name),
   // Parent: warm the runtime for the size of the run (runtime/index.ts warmUp).
-  prepare: (testCount) => warmUp(testCount),
+  prepare: (testCount) => warmUp(testCount, (file, name) => bodyOf(file, name)()),
 };

@@ -56,10 +56,14 @@ export interface RunPlan {
 export type StartTest = (test: TestCase, body: ChildBody, opts: ExecuteOptions) => RunningTest;
 
 const INTERRUPTS: readonly InterruptSignal[] = ['SIGINT', 'SIGTERM'];
-/** Tests queued in the fork server beyond the -j running there. One is
- *  enough for the next to start at once; more would start tests the parent
- *  may still want to skip (bail, Ctrl-C) and only cancel. */
-const QUEUED_AHEAD = 1;
+/** Tests queued in the fork server beyond the -j running there. The server
+ *  forks up to -j of them ahead, as spares that wait to be started, so a
+ *  test starts the moment one exits and the fork overlaps the running tests;
+ *  a few more keep it supplied while this process is busy reporting
+ *  (measured, 1000 tests with -j 2: 1 → 2.05 s, 2 → 1.98 s, 4 → 1.92 s).
+ *  Bail and Ctrl-C cancel what is queued; a spare is killed before it runs
+ *  anything of its test. */
+const QUEUED_AHEAD = 4;
 
 export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest = startTest): Promise<RunFinished> {
   const startedAt = performance.now();

@@ -119,6 +119,51 @@ test('the server queues the next test, yet reporters never see more than -j runn
   }
 });
 
+test('a test forked ahead waits at its gate: no CPU, not reported started, killed with the run', async () => {
+  const child = spawn(bin, ['--reporter', 'json', '-j', '1', '--timeout', '60000', spinFile], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => (out += chunk));
+  const deadline = Date.now() + 20_000;
+  while (!out.includes('"test-start"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 300));
+  const server = Number(fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0]);
+  const tests = fs.readFileSync(`/proc/${server}/task/${server}/children`, 'utf8').trim().split(' ').map(Number);
+  // utime + stime in clock ticks, and the state letter
+  const cpu = (pid: number) => {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { state: f[0], ticks: Number(f[11]) + Number(f[12]) };
+  };
+  const started = jsonLines(out).filter((e) => e.event === 'test-start').length;
+  const seen = tests.map(cpu);
+  child.kill('SIGINT');
+  const exit = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  assert.is(started, 1, '-j 1: one test started');
+  assert.is(tests.length, 2, `the running test and one spare: ${JSON.stringify(seen)}`);
+  const [running, spare] = [...seen].sort((a, b) => b.ticks - a.ticks);
+  assert.ok(running.ticks >= 10, `the running test spins: ${JSON.stringify(seen)}`);
+  assert.is(spare.state, 'S', 'the spare sleeps at its gate');
+  assert.ok(spare.ticks <= 2, `the spare ran nothing of its test: ${JSON.stringify(seen)}`);
+  assert.is(exit, 130);
+  assert.equal(processesMentioning(root), []);
+});
+
+test('--bail with tests forked ahead: they are cancelled, never run, and nothing is left', () => {
+  const file = path.join(root, 'bail.wat');
+  let src = '(:wat::config::set-dims! 1024)\n(:wat::config::set-capacity-mode! :error)\n';
+  for (let i = 0; i < 8; i++) src += `(:wat::test::deftest :e2e::bail::test-${i} 1024 :error (:wat::test::assert-eq ${i} 99))\n`;
+  fs.writeFileSync(file, src);
+  const r = spawnSync(bin, ['--reporter', 'json', '-j', '2', '--bail', '1', file], { encoding: 'utf8', timeout: 60_000 });
+  assert.is(r.status, 1, r.stderr);
+  const events = jsonLines(r.stdout);
+  const end = events.find((e) => e.event === 'run-end')!;
+  assert.is(end.bailed, true);
+  // a fast test may finish between the first failure and the parent hearing of it
+  assert.ok((end.failed as number) >= 1, JSON.stringify(end));
+  assert.is((end.failed as number) + (end.skipped as number), 8, JSON.stringify(end));
+  assert.equal(processesMentioning(file), []);
+});
+
 test('the fork server killed mid-run: its tests crash, the others still report, nothing is left', async () => {
   const child = spawn(bin, ['--reporter', 'json', '-j', '2', '--timeout', '60000', spinFile], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

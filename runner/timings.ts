@@ -49,8 +49,10 @@ export interface RecordedTest {
 
 /**
  * Merges `results` into the file and writes it (atomically: a temporary file
- * renamed over it). Tests of `loaded` files that no longer exist are dropped;
- * everything else recorded (other files, other shards) is kept.
+ * renamed over it). Tests of `loaded` files that no longer exist are dropped,
+ * and so are files no longer on disk (runs on temporary directories would
+ * otherwise grow the file, and every run's reading and writing of it, without
+ * end); everything else recorded (other files, other shards) is kept.
  */
 export function writeTimings(
   file: string,
@@ -67,6 +69,7 @@ export function writeTimings(
     for (const name of Object.keys(old)) if (!names.has(name)) delete old[name];
     if (Object.keys(old).length === 0) delete table[k];
   }
+  for (const k of Object.keys(table)) if (!fs.existsSync(path.resolve(root, k))) delete table[k];
   for (const r of results) {
     const k = relKey(root, r.file);
     (table[k] ??= {})[r.name] = Math.round(r.durationMs * 10) / 10;

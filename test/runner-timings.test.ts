@@ -15,6 +15,9 @@ const tc = (rel: string, name: string): TestCase => ({ file: path.join(root, rel
 const a1 = tc('t/a.wat', ':a::test-1');
 const a2 = tc('t/a.wat', ':a::test-2');
 const b1 = tc('t/b.wat', ':b::test-1');
+// recorded files must exist: the timing file drops those gone from disk
+fs.mkdirSync(path.join(root, 't'));
+for (const f of ['a.wat', 'b.wat', 'c.wat']) fs.writeFileSync(path.join(root, 't', f), '');
 
 test('no file, or a broken one: no timings', () => {
   assert.is(readTimings(file).size, 0);
@@ -42,6 +45,18 @@ test('merged: other files (other shards) are kept; a test gone from a loaded fil
   assert.is(t.durationOf(a2), 40);
   assert.is(t.durationOf(b1), 800, 'b.wat untouched');
   assert.equal(fs.readdirSync(root).filter((f) => f.endsWith('.tmp')), [], 'written atomically, no temporary left');
+});
+
+test('a file gone from disk is dropped at the next write, whatever ran', () => {
+  const c1 = tc('t/c.wat', ':c::test-1');
+  writeTimings(file, [{ ...c1, durationMs: 5 }], []);
+  assert.is(readTimings(file).durationOf(c1), 5);
+  fs.rmSync(c1.file);
+  writeTimings(file, [{ ...a2, durationMs: 41 }], []);
+  const t = readTimings(file);
+  assert.is(t.durationOf(c1), undefined, 'c.wat is gone');
+  assert.is(t.durationOf(a2), 41);
+  assert.is(t.durationOf(b1), 800, 'b.wat is still there');
 });
 
 test('speed ranks: fast tests are equal; slower ones by power of two; unknown ones first', () => {

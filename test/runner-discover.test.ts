@@ -27,6 +27,41 @@ test('a directory yields every .wat below it, sorted, as absolute paths', () => 
   assert.equal(discoverTestFiles(['suite'], root), [a, b, deep]);
 });
 
+// Trees of their own: the glob tests below walk all of `root`.
+const walkRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'wat-discover-walk-'));
+const touchIn = (rel: string) => {
+  const abs = path.join(walkRoot, rel);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  fs.writeFileSync(abs, '');
+  return abs;
+};
+
+test('a directory is walked as the glob **/*.wat walks it: hidden entries skipped, links followed', () => {
+  const tree = path.join(walkRoot, 'tree');
+  const t = (rel: string) => touchIn(path.join('tree', rel));
+  t('x.wat');
+  t('.hidden.wat');
+  t('.dot/inside.wat');
+  t('sub/y.wat');
+  t('sub/y.txt');
+  fs.mkdirSync(path.join(tree, 'not-a-file.wat'));
+  fs.symlinkSync(path.join(tree, 'sub'), path.join(tree, 'linked'));
+  fs.symlinkSync(path.join(tree, 'x.wat'), path.join(tree, 'alias.wat'));
+  fs.symlinkSync(path.join(tree, 'gone'), path.join(tree, 'dangling.wat'));
+  const expected = (require('fast-glob') as typeof import('fast-glob'))
+    .sync('**/*.wat', { cwd: tree, absolute: true, onlyFiles: true })
+    .map((f) => path.resolve(f))
+    .sort();
+  assert.equal(discoverTestFiles(['tree'], walkRoot), expected);
+  assert.equal(expected.map((f) => path.relative(tree, f)), ['alias.wat', 'linked/y.wat', 'sub/y.wat', 'x.wat']);
+});
+
+test('a symbolic link back up the tree is not followed round (the glob goes 40 deep)', () => {
+  touchIn('loop/l.wat');
+  fs.symlinkSync(path.join(walkRoot, 'loop'), path.join(walkRoot, 'loop', 'again'));
+  assert.equal(discoverTestFiles(['loop'], walkRoot), [path.join(walkRoot, 'loop', 'l.wat')]);
+});
+
 test('a file yields itself; relative specs resolve against cwd', () => {
   assert.equal(discoverTestFiles(['suite/b.wat'], root), [b]);
   assert.equal(discoverTestFiles([b], '/'), [b]);
@@ -61,6 +96,9 @@ test('an existing file that is not .wat is a UsageError', () => {
     err instanceof UsageError && err.message.includes('notes.txt is not a .wat file'));
 });
 
-test.after(() => fs.rmSync(root, { recursive: true, force: true }));
+test.after(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.rmSync(walkRoot, { recursive: true, force: true });
+});
 
 test.run();

@@ -5,7 +5,6 @@
       "sources": [
         "src/addon.cc",
         "src/errors.cc",
-        "src/file-pages.cc",
         "src/fork.cc",
         "src/huge-heap.cc",
         "src/inherit.cc",

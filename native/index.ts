@@ -122,16 +122,6 @@ export function collapseToHugePages(): number {
   return binding.collapseToHugePages();
 }
 
-/**
- * From now on, forks of this process (and forks of those) start with the
- * pages it has touched in the code it maps from files (libraries), instead
- * of faulting them in again. Returns how many mappings that covers.
- * Rationale: src/file-pages.cc.
- */
-export function copyFilePagesOnFork(): number {
-  return binding.copyFilePagesOnFork();
-}
-
 /** "SIGKILL" for 9; "SIG<n>" for a number node has no name for (e.g. a realtime signal). */
 export function signalName(signal: number): string {
   return SIGNAL_NAMES.get(signal) ?? `SIG${signal}`;

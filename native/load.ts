@@ -35,7 +35,6 @@ export interface NativeBinding {
   serveForks(jobs: number): number;
   useHugePageHeap(): boolean;
   collapseToHugePages(): number;
-  copyFilePagesOnFork(): number;
   signalWatch(signals: number[], once: number[]): number;
   signalTake(): number;
   signalRelease(): void;

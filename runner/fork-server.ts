@@ -98,9 +98,6 @@ export class ForkServer {
   static open(bodies: readonly ChildBody[], jobs: number): ForkServer {
     becomeSubreaper();
     warmChildPath();
-    // the server, and each test it forks, then inherit the libraries' code
-    // pages this process has touched instead of faulting them in
-    native.copyFilePagesOnFork();
     const control = native.pipeFds();
     const reports = native.pipeFds();
     const devNull = new native.Fd(fs.openSync('/dev/null', 'r'));

@@ -14,7 +14,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   wat::InitSignals(env, exports);
   wat::InitServer(env, exports);
   wat::InitHugeHeap(env, exports);
-  wat::InitFilePages(env, exports);
   return exports;
 }
 

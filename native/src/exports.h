@@ -12,6 +12,5 @@ void InitWait(Napi::Env env, Napi::Object exports);  // wait.cc
 void InitSignals(Napi::Env env, Napi::Object exports);  // signals.cc
 void InitServer(Napi::Env env, Napi::Object exports);   // server.cc
 void InitHugeHeap(Napi::Env env, Napi::Object exports);  // huge-heap.cc
-void InitFilePages(Napi::Env env, Napi::Object exports);  // file-pages.cc
 
 }  // namespace wat

@@ -1,5 +1,5 @@
 // Walking this process's mappings, for the code that reshapes them
-// (huge-heap.cc, file-pages.cc).
+// (huge-heap.cc).
 #pragma once
 
 #include <stdint.h>

@@ -10,11 +10,12 @@ import { UsageError } from '../runner/errors';
 import { createJsonReporter } from './json';
 import { createJunitReporter } from './junit';
 import { createPrettyReporter } from './pretty';
+import { BatchedOut } from './batched-out';
 import type { Reporter, ReporterFactory } from './reporter';
 import { parseReporterSpec } from './spec';
 import { createTapReporter } from './tap';
 
-export type { Reporter, ReporterFactory, ReporterOptions } from './reporter';
+export type { Reporter, ReporterFactory, ReporterOptions, ReporterOut } from './reporter';
 export { parseReporterSpec } from './spec';
 
 export const REPORTERS: Readonly<Record<string, ReporterFactory>> = Object.freeze({
@@ -33,7 +34,7 @@ export interface ReporterContext {
 
 export interface ReporterSet {
   readonly reporters: readonly Reporter[];
-  /** Closes the files that reporters write to. */
+  /** Writes what is still pending and closes the files that reporters write to. */
   close(): void;
 }
 
@@ -48,17 +49,31 @@ export function createReporters(specs: readonly string[], ctx: ReporterContext):
     factory: s.isModule ? loadModule(s.name, ctx.cwd) : builtIn(s.name),
   }));
   const files: FileSink[] = [];
+  const outs: BatchedOut[] = [];
+  const batched = (out: NodeJS.WritableStream) => {
+    const b = new BatchedOut(out);
+    outs.push(b);
+    return b;
+  };
   try {
+    let stdout: BatchedOut | null = null;
     const reporters = factories.map(({ factory, path: file }) => {
       if (file === null) {
         const tty = isTTY(ctx.out);
-        return factory({ out: ctx.out, color: shouldColor(ctx.out, ctx.env), tty, cwd: ctx.cwd });
+        stdout ??= batched(ctx.out);
+        return factory({ out: stdout, color: shouldColor(ctx.out, ctx.env), tty, cwd: ctx.cwd });
       }
       const sink = new FileSink(path.resolve(ctx.cwd, file));
       files.push(sink);
-      return factory({ out: sink, color: false, tty: false, cwd: ctx.cwd });
+      return factory({ out: batched(sink), color: false, tty: false, cwd: ctx.cwd });
     });
-    return { reporters, close: () => files.forEach((f) => f.closeFile()) };
+    return {
+      reporters,
+      close: () => {
+        outs.forEach((o) => o.flush());
+        files.forEach((f) => f.closeFile());
+      },
+    };
   } catch (err) {
     files.forEach((f) => f.closeFile());
     throw err;

@@ -13,10 +13,15 @@ import type {
   TestStarted,
 } from '../runner/events';
 
+/** Where a reporter writes: stdout or its file, behind a batching writer
+ *  (batched-out.ts); write() is all there is. */
+export interface ReporterOut {
+  write(chunk: string): unknown;
+}
+
 export interface ReporterOptions {
-  /** Where to write: stdout, or the file of --reporter NAME:PATH. Reporters
-   *  call out.write and nothing else on it. */
-  readonly out: NodeJS.WritableStream;
+  /** Where to write: stdout, or the file of --reporter NAME:PATH. */
+  readonly out: ReporterOut;
   /** Whether ANSI colours may be used (decided by the CLI: see shouldColor). */
   readonly color: boolean;
   /** `out` is a terminal: a live status line may be drawn (and redrawn). */

@@ -119,8 +119,9 @@ test('retries: flaky status, earlier attempts in order, slow mark, tests --bail 
 test('the registry builds it by name and rejects unknown names with the list', () => {
   const out = new StringSink();
   const ctx = { out, env: {}, cwd: '/' };
-  const [r] = createReporters(['json'], ctx).reporters;
-  r.onTestStarted?.({ type: 'test-started', file: '/a.wat', name: 't' });
+  const set = createReporters(['json'], ctx);
+  set.reporters[0].onTestStarted?.({ type: 'test-started', file: '/a.wat', name: 't' });
+  set.close(); // output is batched per turn of the event loop; closing writes it
   assert.is(out.text, '{"event":"test-start","file":"/a.wat","name":"t"}\n');
   assert.throws(() => createReporters(['xunit'], ctx), /--reporter xunit is not a known reporter; use one of: pretty, json, tap, junit, or the path of a reporter module/);
   assert.throws(() => createReporters(['toString'], ctx), /not a known reporter/);

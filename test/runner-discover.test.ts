@@ -9,13 +9,15 @@ import * as assert from 'uvu/assert';
 import { discoverTestFiles } from '../runner/discover';
 import { UsageError } from '../runner/errors';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wat-discover-'));
-const touch = (rel: string) => {
-  const abs = path.join(root, rel);
+/** Creates an empty file at `rel` below `dir` (and its folders); its absolute path. */
+const toucher = (dir: string) => (rel: string) => {
+  const abs = path.join(dir, rel);
   fs.mkdirSync(path.dirname(abs), { recursive: true });
   fs.writeFileSync(abs, '');
   return abs;
 };
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wat-discover-'));
+const touch = toucher(root);
 const b = touch('suite/b.wat');
 const a = touch('suite/a.wat');
 const deep = touch('suite/nested/deeper/c.wat');
@@ -29,12 +31,7 @@ test('a directory yields every .wat below it, sorted, as absolute paths', () => 
 
 // Trees of their own: the glob tests below walk all of `root`.
 const walkRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'wat-discover-walk-'));
-const touchIn = (rel: string) => {
-  const abs = path.join(walkRoot, rel);
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
-  fs.writeFileSync(abs, '');
-  return abs;
-};
+const touchIn = toucher(walkRoot);
 
 test('a directory is walked as the glob **/*.wat walks it: hidden entries skipped, links followed', () => {
   const tree = path.join(walkRoot, 'tree');

@@ -119,7 +119,7 @@ test('the server queues the next test, yet reporters never see more than -j runn
   }
 });
 
-test('a test forked ahead waits at its gate: no CPU, not reported started, killed with the run', async () => {
+test('a test forked ahead waits at its gate: no CPU, not reported started; killed there, it is reported crashed', async () => {
   const child = spawn(bin, ['--reporter', 'json', '-j', '1', '--timeout', '60000', spinFile], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8');
@@ -135,15 +135,22 @@ test('a test forked ahead waits at its gate: no CPU, not reported started, kille
     return { state: f[0], ticks: Number(f[11]) + Number(f[12]) };
   };
   const started = jsonLines(out).filter((e) => e.event === 'test-start').length;
-  const seen = tests.map(cpu);
+  const seen = tests.map((pid) => ({ pid, ...cpu(pid) }));
+  const [running, spare] = [...seen].sort((a, b) => b.ticks - a.ticks);
+  // killed from outside while it waits: its test is reported, not lost
+  process.kill(spare.pid, 'SIGKILL');
+  while (!out.includes('before the test started') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   child.kill('SIGINT');
   const exit = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   assert.is(started, 1, '-j 1: one test started');
   assert.is(tests.length, 2, `the running test and one spare: ${JSON.stringify(seen)}`);
-  const [running, spare] = [...seen].sort((a, b) => b.ticks - a.ticks);
   assert.ok(running.ticks >= 10, `the running test spins: ${JSON.stringify(seen)}`);
   assert.is(spare.state, 'S', 'the spare sleeps at its gate');
   assert.ok(spare.ticks <= 2, `the spare ran nothing of its test: ${JSON.stringify(seen)}`);
+  const lost = jsonLines(out).find((e) => e.event === 'test-end' && String((e.failure as { message?: string } | null)?.message).includes('before the test started'));
+  assert.ok(lost, `the spare's test is reported:\n${out}`);
+  assert.is(lost!.status, 'crashed');
+  assert.match(String((lost!.failure as { message: string }).message), 'killed by signal 9 before the test started');
   assert.is(exit, 130);
   assert.equal(processesMentioning(root), []);
 });

@@ -212,15 +212,19 @@ int Strays(State* st, bool reap) {
   _exit(0);
 }
 
-void ReportFailure(long seq, const char* failed, int error) {
-  char message[200];
-  snprintf(message, sizeof message, "the fork server could not start the test: %s(2) failed: %s (%s)", failed,
-           ErrnoName(error), strerror(error));
+void SendFailed(long seq, const char* message) {
   char line[700];
   int n = snprintf(line, sizeof line, "failed %ld ", seq);
   PercentEncode(message, line + n, sizeof line - n - 2);
   strcat(line, "\n");
   SendLine(line);
+}
+
+void ReportFailure(long seq, const char* failed, int error) {
+  char message[200];
+  snprintf(message, sizeof message, "the fork server could not start the test: %s(2) failed: %s (%s)", failed,
+           ErrnoName(error), strerror(error));
+  SendFailed(seq, message);
 }
 
 // After its exit, once all its pipes are closed: the end of a test's report.
@@ -270,11 +274,17 @@ void Reap(State* st, Child* c) {
   close(c->pidfd);
   c->pidfd = -1;
   if (IsSpare(*c)) {
-    // died at its gate (it ran nothing of the test): the test could not start
+    // died at its gate, having run nothing of the test: it could not start
     close(c->gate);
     c->gate = -1;
     c->cancelled = true;
-    ReportFailure(c->seq, "fork", ECHILD);
+    char message[200];
+    if (e.signal) {
+      snprintf(message, sizeof message, "the test's process was killed by signal %d before the test started", e.signal);
+    } else {
+      snprintf(message, sizeof message, "the test's process exited with status %d before the test started", e.code);
+    }
+    SendFailed(c->seq, message);
   }
   if (c->cancelled) return;
   int status = e.signal ? 128 + e.signal : e.code;

@@ -243,6 +243,7 @@ Napi::Value Fork(const Napi::CallbackInfo& info) {
   plan.parent = getpid();
   plan.loop = nullptr;
   plan.heap_inheritable = false;  // node maps and V8 allocates between forks
+  plan.only_thread = false;       // node runs libuv's and the platform's threads
   napi_get_uv_event_loop(env, &plan.loop);
 
   int err = 0;
@@ -252,14 +253,17 @@ Napi::Value Fork(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, pid);
 }
 
-// fork(2) without glibc's fork(). glibc's runs the atfork work: it locks and
+// fork(2) without glibc's fork(), for a process with no other thread (the
+// fork server; plan.only_thread). glibc's runs the atfork work: it locks and
 // resets every malloc arena and the stdio list, and libuv's handler makes a
 // new signal pipe in the child. Each of those writes lands on a page shared
 // with the child, so both sides copy it after every fork: ~16 pages in the
 // fork server and ~8 in each child, measured with perf's page-fault events.
-// We fork single-threaded only (Fork() refuses otherwise), so no lock can be
-// held and there is nothing to reset. glibc only needs its thread descriptor
-// to hold the child's own thread id; the kernel writes it there
+// With no other thread no lock can be held, so there is nothing to reset.
+// (node itself runs several threads, even with --single-threaded: there the
+// locking is what keeps a child from inheriting a malloc lock another thread
+// held, so node's own forks keep glibc's fork().) glibc only needs its thread
+// descriptor to hold the child's own thread id; the kernel writes it there
 // (CLONE_CHILD_SETTID) once we know where it is: the one int in the
 // descriptor equal to our thread id. Not exactly one such int: plain fork().
 int* ThreadIdSlot() {
@@ -281,8 +285,8 @@ int* ThreadIdSlot() {
   return slot;
 }
 
-pid_t PlainFork() {
-  int* tid = ThreadIdSlot();
+pid_t PlainFork(bool only_thread) {
+  int* tid = only_thread ? ThreadIdSlot() : nullptr;
   if (tid == nullptr) return fork();
   return static_cast<pid_t>(syscall(SYS_clone, CLONE_CHILD_SETTID | SIGCHLD, nullptr, nullptr, tid, nullptr));
 }
@@ -309,7 +313,7 @@ pid_t ForkWithPlan(ChildPlan* plan, int* err, const char** failed) {
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
   if (!plan->heap_inheritable) ReenableHeapInheritance();
-  pid_t pid = PlainFork();
+  pid_t pid = PlainFork(plan->only_thread);
   if (pid == 0) {
     SetUpChild(*plan);
     return 0;

@@ -21,6 +21,11 @@ struct ChildPlan {
   // Set by the fork server, which maps nothing once it serves and makes its
   // heap inheritable once: each fork then skips the madvise walk.
   bool heap_inheritable;
+  // Set by the fork server too: the process has no other thread (a forked
+  // child runs only the thread that forked it, and the server starts none),
+  // so no other thread can hold a lock that glibc's fork() would wait for.
+  // node's own process has several (libuv's, the platform's); see PlainFork.
+  bool only_thread;
 };
 
 // Forks with every signal blocked and the heap made inheritable. Returns the

@@ -324,6 +324,7 @@ pid_t StartChild(State* st, long seq, long cap, bool gated) {
     plan.parent = getpid();
     plan.loop = nullptr;
     plan.heap_inheritable = true;  // made so once, in ServeForks
+    plan.only_thread = true;       // a forked child that starts no thread
     pid = ForkWithPlan(&plan, &error, &failed);
     if (pid == 0) return 0;
   }

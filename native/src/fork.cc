@@ -12,7 +12,8 @@
 //   4. V8 wakes the (now closed) loop eventfd from plain JS; libuv aborts on
 //      the failed write. See SilenceLoopWakeups.
 //   5. libuv's atfork handler closes fds by stale number in nested forks.
-//      See g_libuv_stale_max; PlainFork skips atfork handlers altogether.
+//      See g_libuv_stale_max; the fork server's forks skip atfork handlers
+//      altogether (PlainFork).
 // Everything the child does here is async-signal-safe: no malloc, no stdio.
 #include <errno.h>
 #include <pthread.h>
@@ -108,7 +109,8 @@ void CloseFrom(int first) {
   }
 }
 
-// When PlainFork (below) falls back to glibc's fork(), atfork handlers run:
+// Wherever glibc's fork() is used (everywhere but the fork server, see
+// PlainFork below), atfork handlers run:
 // libuv registers a pthread_atfork child handler that closes its global
 // signal-lock pipe BY NUMBER and makes a new one at the lowest free numbers.
 // A forked child then closes that new pipe with everything else (it owns only

@@ -21,7 +21,7 @@ export function reexecSingleThreaded(argv: readonly string[]): Promise<number> {
   // the same flags as bin/wat-test's first line
   // required here: child_process costs start-up time nobody else needs
   const { spawn } = require('child_process') as typeof import('child_process');
-  const child = spawn(process.execPath, ['--single-threaded', '--max-semi-space-size=1', ...process.execArgv, process.argv[1], ...argv], {
+  const child = spawn(process.execPath, ['--single-threaded', '--max-semi-space-size=1', '--initial-old-space-size=64', ...process.execArgv, process.argv[1], ...argv], {
     stdio: 'inherit',
     env: { ...process.env, [REEXEC_ENV]: '1' },
   });

@@ -126,16 +126,21 @@ test('a test forked ahead waits at its gate: no CPU, not reported started; kille
   child.stdout.on('data', (chunk: string) => (out += chunk));
   const deadline = Date.now() + 20_000;
   while (!out.includes('"test-start"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  await new Promise((r) => setTimeout(r, 300));
   const server = Number(fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0]);
-  const tests = fs.readFileSync(`/proc/${server}/task/${server}/children`, 'utf8').trim().split(' ').map(Number);
   // utime + stime in clock ticks, and the state letter
   const cpu = (pid: number) => {
     const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return { state: f[0], ticks: Number(f[11]) + Number(f[12]) };
   };
+  // until the running test has spun for 0.1 s of CPU, however loaded the machine
+  let tests: number[] = [];
+  let seen: { pid: number; state: string; ticks: number }[] = [];
+  do {
+    await new Promise((r) => setTimeout(r, 50));
+    tests = fs.readFileSync(`/proc/${server}/task/${server}/children`, 'utf8').trim().split(' ').map(Number);
+    seen = tests.map((pid) => ({ pid, ...cpu(pid) }));
+  } while ((tests.length < 2 || Math.max(...seen.map((s) => s.ticks)) < 10) && Date.now() < deadline);
   const started = jsonLines(out).filter((e) => e.event === 'test-start').length;
-  const seen = tests.map((pid) => ({ pid, ...cpu(pid) }));
   const [running, spare] = [...seen].sort((a, b) => b.ticks - a.ticks);
   // killed from outside while it waits: its test is reported, not lost
   process.kill(spare.pid, 'SIGKILL');

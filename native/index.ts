@@ -106,8 +106,9 @@ export function serveForks(jobs: number): number {
 /**
  * From now on V8's heap pages are mapped next to each other, in chunks that
  * become huge pages at their first write (collapseToHugePages mends what a
- * fork split since). Call it early: only pages mapped afterwards move. False when this platform cannot (the
- * heap then stays as it was). Rationale and limits: src/huge-heap.cc.
+ * fork split since). Call it early: only pages mapped afterwards move. False
+ * when this platform cannot (the heap then stays as it was). Rationale and
+ * limits: src/huge-heap.cc.
  */
 export function useHugePageHeap(): boolean {
   return binding.useHugePageHeap();

@@ -11,7 +11,8 @@
 // draining and the reaping run on the other core while the parent reports.
 //
 //   parent ── "run <seq> <body> <cap>" ──▶ server ── fork ──▶ test child
-//                                          (queued until fewer than -j run)
+//                                          (queued, or forked ahead and gated,
+//                                           until fewer than -j run)
 //          ◀── "started <seq> <pid>"
 //          ◀── "data <seq> <stream> <n>" + n bytes   (stdout, stderr, result)
 //          ◀── "exit <seq> <status> … <rusage> <strays>"

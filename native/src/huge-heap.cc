@@ -289,8 +289,9 @@ double RemapTextToHugePages() {
   if (raw == MAP_FAILED) return 0;
   const uintptr_t r = reinterpret_cast<uintptr_t>(raw);
   const uintptr_t c = (r + kHuge - 1) & ~(kHuge - 1);
+  // keep the aligned [c, c + size) of the over-sized mapping
   if (c > r) munmap(raw, c - r);
-  if (r + size + kHuge > c + size) munmap(reinterpret_cast<void*>(c + size), r + size + kHuge - (c + size));
+  munmap(reinterpret_cast<void*>(c + size), r + kHuge - c);
   void* copy = reinterpret_cast<void*>(c);
   madvise(copy, size, MADV_HUGEPAGE);
   memcpy(copy, reinterpret_cast<void*>(lo), size);

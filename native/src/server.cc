@@ -17,7 +17,8 @@
 // run. The protocol (the TypeScript side parses it):
 //   fd 0 ◀ "run <seq> <index> <cap>"   queue body <index>; keep <cap> bytes of
 //                                      stdout and of stderr (the result: 16 MiB)
-//        ◀ "cancel <seq>"              drop it if still queued ("cancelled <seq>")
+//        ◀ "cancel <seq>"              drop it if not started yet: queued, or a
+//                                      spare, killed ("cancelled <seq>")
 //        ◀ "abandon <seq>"             stop reading its pipes (something that
 //                                      cannot be killed holds them open)
 //        ◀ "quit"
@@ -75,7 +76,7 @@ struct Child {
   long cap[3];     // bytes forwarded at most, per stream
   long total[3];   // bytes read, per stream
   int gate;        // a spare's gate (our write end); -1 once it runs its test
-  bool cancelled;  // a spare the parent cancelled: killed, reaped unreported
+  bool cancelled;  // a spare cancelled or dead at its gate: reaped unreported
 };
 
 enum Kind { kPid = 3 };  // poll entries: 0..2 a pipe of the child, kPid its pidfd
@@ -266,7 +267,8 @@ void ReportStarted(const Child& c) {
   SendLine(line);
 }
 
-bool IsSpare(const Child& c) { return c.gate >= 0 && !c.cancelled; }
+// Forked ahead and waiting at its gate (Release, Cancel and Reap close it).
+bool IsSpare(const Child& c) { return c.gate >= 0; }
 
 void Reap(State* st, Child* c) {
   Exit e;
@@ -358,7 +360,7 @@ int Running(const State& st) {
   int n = 0;
   for (int i = 0; i < st.count; i++) {
     const Child& c = st.children[i];
-    n += c.pidfd >= 0 && c.gate < 0 && !c.cancelled;
+    n += c.pidfd >= 0 && !IsSpare(c) && !c.cancelled;
   }
   return n;
 }
@@ -368,7 +370,7 @@ Child* OldestSpare(State* st) {
   Child* oldest = nullptr;
   for (int i = 0; i < st->count; i++) {
     Child* c = &st->children[i];
-    if (IsSpare(*c) && c->pidfd >= 0 && (oldest == nullptr || c->seq < oldest->seq)) oldest = c;
+    if (IsSpare(*c) && (oldest == nullptr || c->seq < oldest->seq)) oldest = c;
   }
   return oldest;
 }

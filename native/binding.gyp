@@ -6,6 +6,7 @@
         "src/addon.cc",
         "src/errors.cc",
         "src/fork.cc",
+        "src/folio-pack.cc",
         "src/huge-heap.cc",
         "src/inherit.cc",
         "src/io.cc",

@@ -123,6 +123,17 @@ export function collapseToHugePages(): number {
   return binding.collapseToHugePages();
 }
 
+/**
+ * Moves what this process still holds in small anonymous pages into pieces
+ * of huge pages, at the same addresses; returns the bytes moved. A fork then
+ * copies those entries in batches (Linux 6.9+). Only for a process that runs
+ * nothing else meanwhile and will only fork (the fork server): a page written
+ * while it moves would lose the write. Rationale: src/folio-pack.cc.
+ */
+export function packSmallPages(): number {
+  return binding.packSmallPages();
+}
+
 /** "SIGKILL" for 9; "SIG<n>" for a number node has no name for (e.g. a realtime signal). */
 export function signalName(signal: number): string {
   return SIGNAL_NAMES.get(signal) ?? `SIG${signal}`;

@@ -35,6 +35,7 @@ export interface NativeBinding {
   serveForks(jobs: number): number;
   useHugePageHeap(): boolean;
   collapseToHugePages(): number;
+  packSmallPages(): number;
   signalWatch(signals: number[], once: number[]): number;
   signalTake(): number;
   signalRelease(): void;

@@ -262,7 +262,9 @@ function serve(bodies: readonly ChildBody[], jobs: number): never {
     // Our copy of the warm heap and of node's code in huge pages: each fork
     // then copies ~100x fewer page-table entries, each child's exit tears
     // down as few, and no child faults the code in from the file again.
-    native.collapseToHugePages();
+    // What no huge page covers (malloc's heap, V8's first pages, its code)
+    // into pieces of huge pages: a fork copies those entries in batches.
+    if (native.collapseToHugePages() > 0) native.packSmallPages();
     // in the child: runChild, not runChildAndExit, which no process would
     // have run before (V8 would compile it in every child)
     const body = bodies[native.serveForks(jobs)];

@@ -14,6 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   wat::InitSignals(env, exports);
   wat::InitServer(env, exports);
   wat::InitHugeHeap(env, exports);
+  wat::InitFolioPack(env, exports);
   return exports;
 }
 

@@ -12,5 +12,6 @@ void InitWait(Napi::Env env, Napi::Object exports);  // wait.cc
 void InitSignals(Napi::Env env, Napi::Object exports);  // signals.cc
 void InitServer(Napi::Env env, Napi::Object exports);   // server.cc
 void InitHugeHeap(Napi::Env env, Napi::Object exports);  // huge-heap.cc
+void InitFolioPack(Napi::Env env, Napi::Object exports);  // folio-pack.cc
 
 }  // namespace wat

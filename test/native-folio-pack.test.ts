@@ -1,0 +1,141 @@
+// Tests for native/src/folio-pack.cc: a forked process moves its small
+// anonymous pages into pieces of huge pages, and still computes what it did
+// before, and so do the children it forks. Runs under `node
+// --single-threaded` like native.test.ts.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as native from '../native';
+
+// Huge pages on first write ('always' or 'madvise'), and MADV_COLLAPSE (6.1+),
+// which the fork server checks first: without them there is nothing to pack into.
+const [major, minor] = os.release().split('.').map(Number);
+const CAN_PACK = (major > 6 || (major === 6 && minor >= 1)) &&
+  !/\[never\]/.test(fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'));
+
+/**
+ * This process's resident private anonymous pages that are not part of a
+ * large folio, or null when the kernel does not show page frames (needs
+ * CAP_SYS_ADMIN for /proc/kpageflags).
+ */
+function smallAnonPages(): number | null {
+  let pagemap: number, kpageflags: number;
+  try {
+    pagemap = fs.openSync('/proc/self/pagemap', 'r');
+    kpageflags = fs.openSync('/proc/kpageflags', 'r');
+  } catch {
+    return null;
+  }
+  const entry = Buffer.alloc(8);
+  let small = 0;
+  let framesShown = false;
+  try {
+    for (const line of fs.readFileSync('/proc/self/maps', 'utf8').split('\n')) {
+      const m = /^([0-9a-f]+)-([0-9a-f]+) rw.p 00000000 00:00 0\s*(\[heap\])?\s*$/.exec(line);
+      if (!m) continue;
+      const lo = parseInt(m[1], 16) / 4096;
+      const hi = parseInt(m[2], 16) / 4096;
+      const entries = Buffer.alloc((hi - lo) * 8);
+      fs.readSync(pagemap, entries, 0, entries.length, lo * 8);
+      for (let i = 0; i < hi - lo; i++) {
+        const e = entries.readBigUInt64LE(i * 8);
+        if (!(e >> 63n)) continue; // not present
+        const pfn = e & ((1n << 55n) - 1n);
+        if (pfn === 0n) continue;
+        framesShown = true;
+        fs.readSync(kpageflags, entry, 0, 8, Number(pfn) * 8);
+        const flags = entry.readBigUInt64LE(0);
+        const compound = (flags >> 15n) & 3n; // COMPOUND_HEAD, COMPOUND_TAIL
+        if (compound === 0n) small++;
+      }
+    }
+  } finally {
+    fs.closeSync(pagemap);
+    fs.closeSync(kpageflags);
+  }
+  return framesShown ? small : null;
+}
+
+// Work that needs the interpreter, builtins, the regexp engine, JSON, malloc and GC.
+function workload(): string {
+  const rows: { id: number; name: string }[] = [];
+  for (let i = 0; i < 30_000; i++) rows.push({ id: i, name: `row-${i.toString(36)}` });
+  const text = JSON.stringify(rows);
+  const back = JSON.parse(text) as typeof rows;
+  const matches = text.match(/row-[a-z]+"/g)?.length ?? 0;
+  const bytes = Buffer.from(text).subarray(0, 1000).toString('base64').length;
+  let sum = 0;
+  for (const r of back) sum += r.id % 7;
+  return `${back.length} ${matches} ${bytes} ${sum}`;
+}
+const EXPECTED = workload();
+
+function readAll(fd: native.Fd): string {
+  const chunks: Buffer[] = [];
+  for (let b = native.read(fd.fd); b !== null; b = native.read(fd.fd)) chunks.push(b);
+  fd.close();
+  return Buffer.concat(chunks).toString();
+}
+
+test('a forked process packs its small pages, keeps running JavaScript, and forks children that do', () => {
+  const p = native.pipeFds();
+  const pid = native.fork({ stdin: 0, stdout: p.write.fd, stderr: 2 });
+  if (pid === 0) {
+    let code = 99;
+    try {
+      native.collapseToHugePages();
+      const before = smallAnonPages();
+      const moved = native.packSmallPages();
+      const after = smallAnonPages();
+      const mine = workload();
+      const q = native.pipeFds();
+      const grandchild = native.fork({ stdin: 0, stdout: q.write.fd, stderr: 2 });
+      if (grandchild === 0) {
+        native.write(1, workload());
+        native.exit(0);
+      }
+      q.write.close();
+      const theirs = readAll(q.read);
+      const status = native.waitSync(grandchild).status;
+      native.write(1, JSON.stringify({ moved, before, after, mine, theirs, status }));
+      code = 0;
+    } catch (err) {
+      native.write(2, `folio-pack child failed: ${(err as Error)?.stack ?? err}\n`);
+    }
+    native.exit(code);
+  }
+  p.write.close();
+  const report = JSON.parse(readAll(p.read));
+  assert.is(native.waitSync(pid).status, 0);
+  native.forget(pid);
+  assert.is(report.mine, EXPECTED, 'the packed process computes what the parent did');
+  assert.is(report.theirs, EXPECTED, 'so does its child');
+  assert.is(report.status, 0);
+  if (CAN_PACK) {
+    assert.ok(report.moved >= 256 * 1024, `moved ${report.moved} bytes`);
+    if (report.before !== null) {
+      // what stays small: runs under 32 KiB, the stack, and what the measuring itself allocated
+      assert.ok(report.after * 4 < report.before, `small anonymous pages: ${report.before} before, ${report.after} after`);
+    }
+  }
+  assert.is(workload(), EXPECTED, 'and the parent is untouched');
+});
+
+test('packing twice moves little the second time', () => {
+  const p = native.pipeFds();
+  const pid = native.fork({ stdin: 0, stdout: p.write.fd, stderr: 2 });
+  if (pid === 0) {
+    const first = native.packSmallPages();
+    const second = native.packSmallPages();
+    native.write(1, JSON.stringify({ first, second }));
+    native.exit(0);
+  }
+  p.write.close();
+  const { first, second } = JSON.parse(readAll(p.read));
+  assert.is(native.waitSync(pid).status, 0);
+  native.forget(pid);
+  if (CAN_PACK) assert.ok(second < first, `first ${first} bytes, then ${second}`);
+});
+
+test.run();

@@ -18,7 +18,6 @@ import type {
 } from './events';
 import { ExecuteOptions, RunningTest, startTest } from './executor';
 import { ForkServer } from './fork-server';
-import { tierUpSlowly } from './tiering';
 import { reapStrays } from './leaks';
 import type { FileLoad, LoadedSuite } from './load';
 
@@ -51,12 +50,6 @@ export interface RunPlan {
    * instead of from this process. Ignored when a test swaps `start`.
    */
   readonly forkServer?: boolean;
-  /**
-   * Once the fork server is open, leave this process's functions to the
-   * baseline compiler unless the run is long (tiering.ts). For the last
-   * run of a process: the setting stays.
-   */
-  readonly tierUpSlowlyAfterFork?: boolean;
 }
 
 /** How a test is started; the executor's startTest unless a test swaps it. */
@@ -139,7 +132,6 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
 
   // one body per planned test, known to the server before it forks
   const server = plan.forkServer && start === startTest && plan.tests.length > 0 ? ForkServer.open(plan.tests.map((p) => p.body()), plan.jobs) : null;
-  if (server && plan.tierUpSlowlyAfterFork) tierUpSlowly();
   // The server runs at most -j tests and starts a queued one the moment one
   // exits, without a round trip through us. Not with retries: a retry is
   // forked here, outside the server's count, and would make it -j + 1.

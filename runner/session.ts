@@ -97,7 +97,6 @@ export async function runSelection(session: Session, selection: Selection, stop?
         shard: options.shard,
         stop,
         forkServer: true,
-        tierUpSlowlyAfterFork: !options.watch,
       },
       (e: RunEvent) => {
         if (e.type === 'test-finished') results.push(e.result);

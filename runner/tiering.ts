@@ -1,24 +1,57 @@
-// The parent's JIT once the fork server is open.
+// How eagerly V8 optimises the runner's own process.
 //
-// Why: from then on the parent only coordinates — it reads the server's
-// reports, supervises, and feeds reporters — and runs each of those
-// functions a handful of times per test. V8 still optimises the hot ones
-// with TurboFan, and under --single-threaded it compiles on the main thread,
-// in the middle of the run: perf showed 17% of the parent's CPU during a run
-// of 1000 tests going to TurboFan, and while it compiles the server waits for
-// its next tests. Raising the interrupt budget eightfold (node 20's default
-// is 67,584) leaves those functions to the baseline compiler unless a run is
-// long enough for optimising to pay. Measured (1000 tests, -j 2, 9
-// alternating runs): the parent's CPU 923 -> 832 ms, wall 1.86 -> 1.77 s.
+// Why: under --single-threaded, TurboFan compiles on the main thread, and
+// most of what the parent runs is not worth it. Loading a suite runs the
+// lexer, expander and compiler over every file once; once the fork server
+// is open the parent only coordinates, running each of its functions a few
+// times per test. perf, 1000 tests: TurboFan was 35% of the parent's CPU
+// before the first fork and 17% during the run — and while the parent
+// compiles, the server waits for its next tests. So the wat-test process
+// runs with a 32-fold interrupt budget (functions stay with the baseline
+// compiler unless they are very hot), except while it warms up the code
+// its children inherit, where V8's own budget applies: the children must
+// get what the warm-up optimised. Measured (9 alternating runs, -j 2):
+// first test started 582 -> 455 ms, the run's CPU 2.74 -> 2.60 s.
 //
-// Only after the fork: the server and its children keep what the warm-up
-// compiled. And only when nothing warms up in this process afterwards
-// (watch mode does before every run), since the budget stays raised.
+// V8's default budget differs between versions, so this acts only where it
+// is known (or given on node's command line); elsewhere it changes nothing.
 
 import * as v8 from 'v8';
 
-const COORDINATOR_INTERRUPT_BUDGET = 8 * 67_584;
+const SLOW_FACTOR = 32;
+/** --interrupt-budget's default, by V8 major.minor. */
+const DEFAULT_BUDGET: Readonly<Record<string, number>> = { '11.3': 67_584 };
 
+let slow = false;
+
+function normalBudget(): number | null {
+  for (const arg of [...process.execArgv].reverse()) {
+    const m = /^--interrupt[-_]budget=(\d+)$/.exec(arg);
+    if (m) return Number(m[1]);
+  }
+  return DEFAULT_BUDGET[process.versions.v8.split('.').slice(0, 2).join('.')] ?? null;
+}
+
+function setBudget(budget: number): void {
+  v8.setFlagsFromString(`--interrupt-budget=${budget}`);
+}
+
+/** From now on, optimise only what is very hot (the wat-test executable calls this first). */
 export function tierUpSlowly(): void {
-  v8.setFlagsFromString(`--interrupt-budget=${COORDINATOR_INTERRUPT_BUDGET}`);
+  const normal = normalBudget();
+  if (normal === null) return;
+  slow = true;
+  setBudget(normal * SLOW_FACTOR);
+}
+
+/** Runs `warm` with V8's own tiering, for code that forked children inherit. */
+export function withNormalTiering<T>(warm: () => T): T {
+  const normal = slow ? normalBudget() : null;
+  if (normal === null) return warm();
+  setBudget(normal);
+  try {
+    return warm();
+  } finally {
+    setBudget(normal * SLOW_FACTOR);
+  }
 }

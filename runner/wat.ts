@@ -4,6 +4,7 @@
 
 import { LoadedFile, loadTestFile, runTest, warmUp } from '../runtime';
 import type { TestSource } from './load';
+import { withNormalTiering } from './tiering';
 
 // A child's body: runs one test synchronously to a coded outcome (never
 // throws). The warm-up runs its tests through it too, so that children
@@ -15,5 +16,6 @@ export const watSource: TestSource<LoadedFile> = {
   load: (absPath) => loadTestFile(absPath),
   childBody: (file, test) => bodyOf(file, test.name),
   // Parent: warm the runtime for the size of the run (runtime/index.ts warmUp).
-  prepare: (testCount) => warmUp(testCount, (file, name) => bodyOf(file, name)()),
+  // with V8's own tiering: children inherit what it optimises (tiering.ts)
+  prepare: (testCount) => withNormalTiering(() => warmUp(testCount, (file, name) => bodyOf(file, name)())),
 };

@@ -66,7 +66,7 @@ const RUN_RESULT_TYPE = ':wat::kernel::RunResult';
 let warmFile: LoadedFile | null = null;
 let warmRuns = 0;
 
-/** Test runs the warm-up does at first load, and at most for a large run. */
+/** Test runs the warm-up does at least, and at most for a large run. */
 const WARM_RUNS_MIN = 150;
 const WARM_RUNS_MAX = 500;
 
@@ -125,7 +125,6 @@ const WARM_UP_SOURCE = `
 
 /** Parse, expand, resolve and freeze one test file. Throws WatStartupError with file:line:col. */
 export function loadTestFile(absPath: string): LoadedFile {
-  warmUp();
   let text: string;
   try {
     text = fs.readFileSync(absPath, 'utf8');

@@ -31,10 +31,14 @@ export function timingsPath(root: string): string {
 export function readTimings(file: string): Timings {
   const table = readTable(file);
   const root = path.dirname(file);
+  // path.relative once per file, not once per test
+  const byFile = new Map<string, Record<string, number> | undefined>();
   return {
     file,
     durationOf: (t) => {
-      const ms = table[relKey(root, t.file)]?.[t.name];
+      let names = byFile.get(t.file);
+      if (names === undefined && !byFile.has(t.file)) byFile.set(t.file, (names = table[relKey(root, t.file)]));
+      const ms = names?.[t.name];
       return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
     },
     size: Object.values(table).reduce((n, names) => n + Object.keys(names).length, 0),
@@ -70,8 +74,10 @@ export function writeTimings(
     if (Object.keys(old).length === 0) delete table[k];
   }
   for (const k of Object.keys(table)) if (!fs.existsSync(path.resolve(root, k))) delete table[k];
+  const keys = new Map<string, string>(); // path.relative once per file
   for (const r of results) {
-    const k = relKey(root, r.file);
+    let k = keys.get(r.file);
+    if (k === undefined) keys.set(r.file, (k = relKey(root, r.file)));
     (table[k] ??= {})[r.name] = Math.round(r.durationMs * 10) / 10;
   }
   const sorted: Table = {};

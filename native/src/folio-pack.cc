@@ -32,6 +32,8 @@ constexpr uintptr_t kPage = 4096;
 constexpr uintptr_t kHuge = uintptr_t(2) << 20;
 // Shorter runs gain too little from a batch to be worth a mapping of their own.
 constexpr uintptr_t kMinRun = 8 * kPage;
+// Holes in a run, in pages, that are moved along rather than left (FindRuns).
+constexpr size_t kMaxGap = 16;
 
 struct Run {
   uintptr_t lo, hi;
@@ -92,8 +94,13 @@ int ReadCandidates(Vma* out, int cap) {
   return n;
 }
 
-// Appends the runs of resident pages of [lo, hi) that are not a whole
-// resident 2 MiB block (that may be a huge page already, which is better).
+// Appends the runs of resident pages of the mapping, block by 2 MiB block,
+// leaving out whole resident blocks (they may be huge pages already, which
+// is better). A gap of up to kMaxGap pages inside a run, or between a run
+// and the edge of its block, is moved along (as zeros, resident from then
+// on): each hole left between two pieces would split the mapping, and a
+// mapping costs every fork and exit more than ~100 batched entries
+// (measured: 100 extra small mappings, +4 us each per fork and exit).
 int FindRuns(const Vma& v, Run* runs, int n, int cap) {
   unsigned char vec[kHuge / kPage];
   for (uintptr_t block = v.lo & ~(kHuge - 1); block < v.hi && n < cap; block += kHuge) {
@@ -103,16 +110,25 @@ int FindRuns(const Vma& v, Run* runs, int n, int cap) {
     const size_t pages = (hi - lo) / kPage;
     size_t resident = 0;
     for (size_t i = 0; i < pages; i++) resident += vec[i] & 1;
-    if (pages == kHuge / kPage && resident == pages) continue;
+    if (resident == 0 || (pages == kHuge / kPage && resident == pages)) continue;
+    bool first = true;
     for (size_t i = 0; i < pages && n < cap;) {
       if (!(vec[i] & 1)) {
         i++;
         continue;
       }
-      size_t j = i;
-      while (j < pages && (vec[j] & 1)) j++;
-      if ((j - i) * kPage >= kMinRun) runs[n++] = {lo + i * kPage, lo + j * kPage, v.prot};
-      i = j;
+      // a run: resident pages and gaps of at most kMaxGap between them
+      const size_t start = first && i <= kMaxGap ? 0 : i;
+      first = false;
+      size_t end = i;
+      for (size_t j = i; j < pages; j++) {
+        if (!(vec[j] & 1)) continue;
+        if (j - end > kMaxGap) break;
+        end = j + 1;
+      }
+      if (pages - end <= kMaxGap) end = pages;
+      if ((end - start) * kPage >= kMinRun) runs[n++] = {lo + start * kPage, lo + end * kPage, v.prot};
+      i = end;
     }
   }
   return n;

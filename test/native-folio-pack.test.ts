@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as native from '../native';
+import { reshapeInForkedChild } from './helpers/forked-workload';
 
 // Huge pages on first write ('always' or 'madvise'), and MADV_COLLAPSE (6.1+),
 // which the fork server checks first: without them there is nothing to pack into.
@@ -71,71 +72,29 @@ function workload(): string {
 }
 const EXPECTED = workload();
 
-function readAll(fd: native.Fd): string {
-  const chunks: Buffer[] = [];
-  for (let b = native.read(fd.fd); b !== null; b = native.read(fd.fd)) chunks.push(b);
-  fd.close();
-  return Buffer.concat(chunks).toString();
-}
-
 test('a forked process packs its small pages, keeps running JavaScript, and forks children that do', () => {
-  const p = native.pipeFds();
-  const pid = native.fork({ stdin: 0, stdout: p.write.fd, stderr: 2 });
-  if (pid === 0) {
-    let code = 99;
-    try {
-      native.collapseToHugePages();
-      const before = smallAnonPages();
-      const moved = native.packSmallPages();
-      const after = smallAnonPages();
-      const mine = workload();
-      const q = native.pipeFds();
-      const grandchild = native.fork({ stdin: 0, stdout: q.write.fd, stderr: 2 });
-      if (grandchild === 0) {
-        native.write(1, workload());
-        native.exit(0);
-      }
-      q.write.close();
-      const theirs = readAll(q.read);
-      const status = native.waitSync(grandchild).status;
-      native.write(1, JSON.stringify({ moved, before, after, mine, theirs, status }));
-      code = 0;
-    } catch (err) {
-      native.write(2, `folio-pack child failed: ${(err as Error)?.stack ?? err}\n`);
-    }
-    native.exit(code);
-  }
-  p.write.close();
-  const report = JSON.parse(readAll(p.read));
-  assert.is(native.waitSync(pid).status, 0);
-  native.forget(pid);
-  assert.is(report.mine, EXPECTED, 'the packed process computes what the parent did');
-  assert.is(report.theirs, EXPECTED, 'so does its child');
-  assert.is(report.status, 0);
+  const { reshaped, mine, theirs, status } = reshapeInForkedChild(() => {
+    native.collapseToHugePages();
+    const before = smallAnonPages();
+    const moved = native.packSmallPages();
+    return { moved, before, after: smallAnonPages() };
+  }, workload);
+  assert.is(mine, EXPECTED, 'the packed process computes what the parent did');
+  assert.is(theirs, EXPECTED, 'so does its child');
+  assert.is(status, 0);
   if (CAN_PACK) {
-    assert.ok(report.moved >= 256 * 1024, `moved ${report.moved} bytes`);
-    if (report.before !== null) {
+    assert.ok(reshaped.moved >= 256 * 1024, `moved ${reshaped.moved} bytes`);
+    if (reshaped.before !== null && reshaped.after !== null) {
       // what stays small: runs under 32 KiB, the stack, and what the measuring itself allocated
-      assert.ok(report.after * 4 < report.before, `small anonymous pages: ${report.before} before, ${report.after} after`);
+      assert.ok(reshaped.after * 4 < reshaped.before, `small anonymous pages: ${reshaped.before} before, ${reshaped.after} after`);
     }
   }
   assert.is(workload(), EXPECTED, 'and the parent is untouched');
 });
 
 test('packing twice moves little the second time', () => {
-  const p = native.pipeFds();
-  const pid = native.fork({ stdin: 0, stdout: p.write.fd, stderr: 2 });
-  if (pid === 0) {
-    const first = native.packSmallPages();
-    const second = native.packSmallPages();
-    native.write(1, JSON.stringify({ first, second }));
-    native.exit(0);
-  }
-  p.write.close();
-  const { first, second } = JSON.parse(readAll(p.read));
-  assert.is(native.waitSync(pid).status, 0);
-  native.forget(pid);
-  if (CAN_PACK) assert.ok(second < first, `first ${first} bytes, then ${second}`);
+  const { reshaped } = reshapeInForkedChild(() => ({ first: native.packSmallPages(), second: native.packSmallPages() }), () => '');
+  if (CAN_PACK) assert.ok(reshaped.second < reshaped.first, `first ${reshaped.first} bytes, then ${reshaped.second}`);
 });
 
 test.run();

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { spawnSync } from 'child_process';
 import * as native from '../native';
+import { reshapeInForkedChild } from './helpers/forked-workload';
 
 const MB = 1024 * 1024;
 
@@ -42,13 +43,6 @@ function workload(): string {
   return `${back.length} ${matches} ${sum}`;
 }
 const EXPECTED = workload();
-
-function readAll(fd: native.Fd): string {
-  const chunks: Buffer[] = [];
-  for (let b = native.read(fd.fd); b !== null; b = native.read(fd.fd)) chunks.push(b);
-  fd.close();
-  return Buffer.concat(chunks).toString();
-}
 
 test('useHugePageHeap: V8 pages mapped afterwards lie next to each other', () => {
   // In a fresh process, first thing, as bin/wat-test calls it: in this one the
@@ -116,43 +110,18 @@ test('useHugePageHeap: the heap is in huge pages from its first write, and memor
 });
 
 test('a forked process collapses to huge pages, keeps running JavaScript, and forks children that do', () => {
-  const p = native.pipeFds();
-  const pid = native.fork({ stdin: 0, stdout: p.write.fd, stderr: 2 });
-  if (pid === 0) {
-    let code = 99;
-    try {
-      const collapsed = native.collapseToHugePages();
-      const huge = anonHugeKb();
-      const mine = workload();
-      // a grandchild forked from the collapsed process, like a test child from the fork server
-      const q = native.pipeFds();
-      const grandchild = native.fork({ stdin: 0, stdout: q.write.fd, stderr: 2 });
-      if (grandchild === 0) {
-        native.write(1, workload());
-        native.exit(0);
-      }
-      q.write.close();
-      const theirs = readAll(q.read);
-      const status = native.waitSync(grandchild).status;
-      native.write(1, JSON.stringify({ collapsed, huge, mine, theirs, status }));
-      code = 0;
-    } catch (err) {
-      native.write(2, `huge-pages child failed: ${(err as Error)?.stack ?? err}\n`);
-    }
-    native.exit(code);
-  }
-  p.write.close();
-  const report = JSON.parse(readAll(p.read));
-  assert.is(native.waitSync(pid).status, 0);
-  native.forget(pid);
-  assert.is(report.mine, EXPECTED, 'the collapsed process computes what the parent did');
-  assert.is(report.theirs, EXPECTED, 'so does its child');
-  assert.is(report.status, 0);
+  const { reshaped, mine, theirs, status } = reshapeInForkedChild(
+    () => ({ collapsed: native.collapseToHugePages(), huge: anonHugeKb() }),
+    workload,
+  );
+  assert.is(mine, EXPECTED, 'the collapsed process computes what the parent did');
+  assert.is(theirs, EXPECTED, 'so does its child');
+  assert.is(status, 0);
   if (CAN_COLLAPSE) {
-    assert.ok(report.collapsed >= 2 * MB, `collapsed ${report.collapsed} bytes`);
-    assert.ok(report.huge >= 2048, `AnonHugePages ${report.huge} kB`);
+    assert.ok(reshaped.collapsed >= 2 * MB, `collapsed ${reshaped.collapsed} bytes`);
+    assert.ok(reshaped.huge >= 2048, `AnonHugePages ${reshaped.huge} kB`);
   } else {
-    assert.is(report.collapsed, 0);
+    assert.is(reshaped.collapsed, 0);
   }
   assert.is(workload(), EXPECTED, 'and the parent is untouched');
 });

@@ -17,6 +17,8 @@ export interface Captured {
 export interface Capture {
   /** Resolves once the stream has ended and its fd is closed. */
   readonly done: Promise<Captured>;
+  /** Whether `done` has resolved already. */
+  readonly settled: boolean;
   /** Stops reading now and closes the fd (when something we cannot kill
    *  keeps the write end open); `done` then resolves with what was read. */
   destroy(): void;
@@ -41,11 +43,19 @@ export function captureFd(fd: number, capBytes: number): Capture {
     error = err;
   });
 
+  let settled = false;
   const done = new Promise<Captured>((resolve) => {
     socket.once('close', () => {
+      settled = true;
       resolve({ bytes: Buffer.concat(chunks, kept), totalBytes: total, truncatedBytes: total - kept, error });
     });
   });
 
-  return { done, destroy: () => socket.destroy() };
+  return {
+    done,
+    get settled() {
+      return settled;
+    },
+    destroy: () => socket.destroy(),
+  };
 }

@@ -152,13 +152,17 @@ export function supervise(
       reapStrays();
     }
 
+    // Usually the pipes ended with the exit (the fork server reports both at
+    // once); only pipes still open get the grace period.
     let pipesHeldOpenMs: number | null = null;
-    const heldTimer = setTimeout(() => {
-      pipesHeldOpenMs = PIPE_GRACE_MS;
-      for (const c of captures) c.destroy();
-    }, PIPE_GRACE_MS);
+    const heldTimer = captures.every((c) => c.settled)
+      ? null
+      : setTimeout(() => {
+          pipesHeldOpenMs = PIPE_GRACE_MS;
+          for (const c of captures) c.destroy();
+        }, PIPE_GRACE_MS);
     const [stdout, stderr, result] = await Promise.all(captures.map((c) => c.done));
-    clearTimeout(heldTimer);
+    if (heldTimer) clearTimeout(heldTimer);
 
     if (aborted) return { kind: 'aborted', test };
     return {

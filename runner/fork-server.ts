@@ -52,6 +52,7 @@ interface Served {
 /** One stream of one test, fed by "data" frames; ended by "ended". */
 class StreamCapture implements Capture {
   readonly done: Promise<Captured>;
+  settled = false;
   private readonly chunks: Buffer[] = [];
   private kept = 0;
   private finish!: (c: Captured) => void;
@@ -67,6 +68,7 @@ class StreamCapture implements Capture {
 
   end(totalBytes: number, error: Error | null = null): void {
     const total = Math.max(totalBytes, this.kept);
+    this.settled = true;
     this.finish({ bytes: Buffer.concat(this.chunks, this.kept), totalBytes: total, truncatedBytes: total - this.kept, error });
   }
 

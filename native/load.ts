@@ -36,6 +36,7 @@ export interface NativeBinding {
   useHugePageHeap(): boolean;
   collapseToHugePages(): number;
   packSmallPages(): number;
+  setV8Flags(flags: string): void;
   signalWatch(signals: number[], once: number[]): number;
   signalTake(): number;
   signalRelease(): void;

@@ -16,7 +16,7 @@
 // V8's default budget differs between versions, so this acts only where it
 // is known (or given on node's command line); elsewhere it changes nothing.
 
-import * as v8 from 'v8';
+import { setV8Flags } from '../native';
 
 const SLOW_FACTOR = 32;
 /** --interrupt-budget's default, by V8 major.minor. */
@@ -33,7 +33,7 @@ function normalBudget(): number | null {
 }
 
 function setBudget(budget: number): void {
-  v8.setFlagsFromString(`--interrupt-budget=${budget}`);
+  setV8Flags(`--interrupt-budget=${budget}`);
 }
 
 /** From now on, optimise only what is very hot (the wat-test executable calls this first). */

@@ -83,6 +83,8 @@ export class ForkServer {
   /** Report text not yet parsed, as latin1 (one char per byte). */
   private pending = '';
   private dead: Error | null = null;
+  /** close() was called: nothing more is sent. */
+  private ending = false;
   private readonly closed: Promise<void>;
 
   private constructor(
@@ -165,6 +167,7 @@ export class ForkServer {
 
   /** Ends the server (its test children are all reaped by then) and reaps it. */
   async close(): Promise<void> {
+    this.ending = true;
     if (!this.dead) this.control.end('quit\n');
     else this.control.destroy();
     await native.waitAsync(this.pid).catch(() => undefined);
@@ -178,6 +181,7 @@ export class ForkServer {
   // CPU during a run); what the pipe cannot take now queues in the socket,
   // behind which everything else then waits, in order.
   private send(command: string): void {
+    if (this.ending) return; // its fd may be closed, and its number reused
     if (this.control.writableLength > 0) {
       this.control.write(command);
       return;

@@ -30,15 +30,11 @@ export function timingsPath(root: string): string {
 
 export function readTimings(file: string): Timings {
   const table = readTable(file);
-  const root = path.dirname(file);
-  // path.relative once per file, not once per test
-  const byFile = new Map<string, Record<string, number> | undefined>();
+  const keyOf = relKeys(path.dirname(file));
   return {
     file,
     durationOf: (t) => {
-      let names = byFile.get(t.file);
-      if (names === undefined && !byFile.has(t.file)) byFile.set(t.file, (names = table[relKey(root, t.file)]));
-      const ms = names?.[t.name];
+      const ms = table[keyOf(t.file)]?.[t.name];
       return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
     },
     size: Object.values(table).reduce((n, names) => n + Object.keys(names).length, 0),
@@ -64,9 +60,10 @@ export function writeTimings(
   loaded: readonly { readonly file: string; readonly tests: readonly TestCase[] }[],
 ): void {
   const root = path.dirname(file);
+  const keyOf = relKeys(root);
   const table = readTable(file);
   for (const suite of loaded) {
-    const k = relKey(root, suite.file);
+    const k = keyOf(suite.file);
     const old = table[k];
     if (!old) continue;
     const names = new Set(suite.tests.map((t) => t.name));
@@ -74,10 +71,8 @@ export function writeTimings(
     if (Object.keys(old).length === 0) delete table[k];
   }
   for (const k of Object.keys(table)) if (!fs.existsSync(path.resolve(root, k))) delete table[k];
-  const keys = new Map<string, string>(); // path.relative once per file
   for (const r of results) {
-    let k = keys.get(r.file);
-    if (k === undefined) keys.set(r.file, (k = relKey(root, r.file)));
+    const k = keyOf(r.file);
     (table[k] ??= {})[r.name] = Math.round(r.durationMs * 10) / 10;
   }
   const sorted: Table = {};
@@ -106,6 +101,16 @@ function readTable(file: string): Table {
     for (const [n, ms] of Object.entries(names as Record<string, unknown>)) if (typeof ms === 'number') out[k][n] = ms;
   }
   return out;
+}
+
+/** relKey for every file under `root`, computed once per file, not once per test. */
+function relKeys(root: string): (file: string) => string {
+  const keys = new Map<string, string>();
+  return (file) => {
+    let k = keys.get(file);
+    if (k === undefined) keys.set(file, (k = relKey(root, file)));
+    return k;
+  };
 }
 
 /** Relative to the root with / separators; absolute when outside it. */

@@ -18,18 +18,17 @@
 // page written between its copy and its move would lose that write. So the
 // list of runs is built first (reading /proc allocates), and the moving
 // loop only calls memcpy and system calls.
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "exports.h"
+#include "maps.h"
 
 namespace wat {
 namespace {
 
 constexpr uintptr_t kPage = 4096;
-constexpr uintptr_t kHuge = uintptr_t(2) << 20;
 // Shorter runs gain too little from a batch to be worth a mapping of their own.
 constexpr uintptr_t kMinRun = 8 * kPage;
 // Holes in a run, in pages, that are moved along rather than left (FindRuns).
@@ -43,7 +42,6 @@ struct Run {
 struct Vma {
   uintptr_t lo, hi;
   int prot;
-  bool ok;
 };
 
 // VmFlags a mapping may have and still be moved: readable, writable,
@@ -66,31 +64,15 @@ bool MovableFlags(const char* flags) {
   return true;
 }
 
-// Private anonymous mappings, malloc's [heap] among them.
+// Private anonymous mappings, malloc's [heap] among them, that may move.
 int ReadCandidates(Vma* out, int cap) {
-  FILE* smaps = fopen("/proc/self/smaps", "re");
-  if (smaps == nullptr) return 0;
   int n = 0;
-  bool open = false;  // out[n] is the mapping whose lines follow
-  char line[768];
-  while (fgets(line, sizeof line, smaps) != nullptr) {
-    unsigned long lo, hi;
-    char perms[8];
-    char path[512] = "";
-    if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %511s", &lo, &hi, perms, path) >= 3) {
-      open = false;
-      const bool anon = path[0] == '\0' || strcmp(path, "[heap]") == 0;
-      if (n < cap && anon && perms[0] == 'r' && perms[1] == 'w' && perms[3] == 'p') {
-        out[n] = {lo, hi, PROT_READ | PROT_WRITE | (perms[2] == 'x' ? PROT_EXEC : 0), false};
-        open = true;
-      }
-    } else if (open && strncmp(line, "VmFlags:", 8) == 0) {
-      out[n].ok = MovableFlags(line + 8);
-      if (out[n].ok) n++;
-      open = false;
+  ForEachMappingWithFlags([&](uintptr_t lo, uintptr_t hi, const char* perms, const char* path, const char* flags) {
+    const bool anon = path[0] == '\0' || strcmp(path, "[heap]") == 0;
+    if (n < cap && anon && perms[0] == 'r' && perms[1] == 'w' && perms[3] == 'p' && MovableFlags(flags)) {
+      out[n++] = {lo, hi, PROT_READ | PROT_WRITE | (perms[2] == 'x' ? PROT_EXEC : 0)};
     }
-  }
-  fclose(smaps);
+  });
   return n;
 }
 
@@ -147,16 +129,13 @@ Napi::Value PackSmallPages(const Napi::CallbackInfo& info) {
   if (total == 0) return Napi::Number::New(env, 0);
 
   const uintptr_t size = (total + kHuge - 1) & ~(kHuge - 1);
-  void* raw = mmap(nullptr, size + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (raw == MAP_FAILED) return Napi::Number::New(env, 0);
-  const uintptr_t r = reinterpret_cast<uintptr_t>(raw);
-  const uintptr_t stage = (r + kHuge - 1) & ~(kHuge - 1);
-  if (stage > r) munmap(raw, stage - r);
-  munmap(reinterpret_cast<void*>(stage + size), r + kHuge - stage);
-  if (madvise(reinterpret_cast<void*>(stage), size, MADV_HUGEPAGE) != 0) {
-    munmap(reinterpret_cast<void*>(stage), size);
+  void* staging = MapHugeAligned(size, 0);
+  if (staging == nullptr) return Napi::Number::New(env, 0);
+  if (madvise(staging, size, MADV_HUGEPAGE) != 0) {
+    munmap(staging, size);
     return Napi::Number::New(env, 0);
   }
+  const uintptr_t stage = reinterpret_cast<uintptr_t>(staging);
 
   // From here: no allocation, nothing written but the pages being moved.
   uintptr_t at = stage;
@@ -174,7 +153,7 @@ Napi::Value PackSmallPages(const Napi::CallbackInfo& info) {
     }
   }
   // what no run used, and pieces that did not move
-  munmap(reinterpret_cast<void*>(stage), size);
+  munmap(staging, size);
   return Napi::Number::New(env, moved);
 }
 

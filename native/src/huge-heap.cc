@@ -53,7 +53,6 @@ namespace {
 using MmapFn = void* (*)(void*, size_t, int, int, int, off_t);
 using MunmapFn = int (*)(void*, size_t);
 
-constexpr uintptr_t kHuge = uintptr_t(2) << 20;
 constexpr uintptr_t kV8Page = uintptr_t(256) << 10;
 // Larger requests are reservations (V8's code range, cppgc's cage) that pick
 // their own placement; they keep the hint.
@@ -285,14 +284,8 @@ double RemapTextToHugePages() {
   if (hi <= lo) return 0;
   const size_t size = hi - lo;
 
-  void* raw = mmap(nullptr, size + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (raw == MAP_FAILED) return 0;
-  const uintptr_t r = reinterpret_cast<uintptr_t>(raw);
-  const uintptr_t c = (r + kHuge - 1) & ~(kHuge - 1);
-  // keep the aligned [c, c + size) of the over-sized mapping
-  if (c > r) munmap(raw, c - r);
-  munmap(reinterpret_cast<void*>(c + size), r + kHuge - c);
-  void* copy = reinterpret_cast<void*>(c);
+  void* copy = MapHugeAligned(size, MAP_NORESERVE);
+  if (copy == nullptr) return 0;
   madvise(copy, size, MADV_HUGEPAGE);
   memcpy(copy, reinterpret_cast<void*>(lo), size);
   if (mprotect(copy, size, PROT_READ | PROT_EXEC) != 0 ||

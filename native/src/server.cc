@@ -375,6 +375,13 @@ Child* OldestSpare(State* st) {
   return oldest;
 }
 
+// The test queued first, out of the queue (which holds one at least).
+Queued PopQueued(State* st) {
+  const Queued q = st->queue[0];
+  memmove(&st->queue[0], &st->queue[1], sizeof(Queued) * static_cast<size_t>(--st->queued));
+  return q;
+}
+
 int Spares(const State& st) {
   int n = 0;
   for (int i = 0; i < st.count; i++) n += IsSpare(st.children[i]);
@@ -515,13 +522,11 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
         continue;
       }
       if (st->queued == 0) break;
-      Queued q = st->queue[0];
-      memmove(&st->queue[0], &st->queue[1], sizeof(Queued) * static_cast<size_t>(--st->queued));
+      const Queued q = PopQueued(st);
       if (StartChild(st, q.seq, q.cap, false) == 0) return Napi::Number::New(info.Env(), static_cast<double>(q.index));
     }
     while (st->queued > 0 && Spares(*st) < st->jobs) {
-      Queued q = st->queue[0];
-      memmove(&st->queue[0], &st->queue[1], sizeof(Queued) * static_cast<size_t>(--st->queued));
+      const Queued q = PopQueued(st);
       if (StartChild(st, q.seq, q.cap, true) == 0) {
         WaitAtGate();
         return Napi::Number::New(info.Env(), static_cast<double>(q.index));

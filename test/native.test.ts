@@ -10,6 +10,7 @@ import { spawnSync } from 'child_process';
 import { once } from 'events';
 import { Worker } from 'worker_threads';
 import * as native from '../native';
+import { readAll } from './helpers/forked-workload';
 
 const openFds = (): string[] => fs.readdirSync('/proc/self/fd');
 let fdsAtStart = new Set<string>();
@@ -46,14 +47,6 @@ function forkChild(body: () => number | void, opts: Partial<native.ForkOptions> 
   }
   p.write.close();
   return { pid, out: p.read };
-}
-
-// Blocking read to EOF; fine for children that write a little and exit.
-function readAll(fd: native.Fd): string {
-  const chunks: Buffer[] = [];
-  for (let b = native.read(fd.fd); b !== null; b = native.read(fd.fd)) chunks.push(b);
-  fd.close();
-  return Buffer.concat(chunks).toString();
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,6 +5,7 @@
 // with the workload computed here, untouched.
 import * as native from '../../native';
 
+/** Blocking read to EOF (and close); fine for children that write a little and exit. */
 export function readAll(fd: native.Fd): string {
   const chunks: Buffer[] = [];
   for (let b = native.read(fd.fd); b !== null; b = native.read(fd.fd)) chunks.push(b);

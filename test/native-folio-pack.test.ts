@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as native from '../native';
-import { reshapeInForkedChild } from './helpers/forked-workload';
+import { reshapeInForkedChild, workload } from './helpers/forked-workload';
 
 // Huge pages on first write ('always' or 'madvise'), and MADV_COLLAPSE (6.1+),
 // which the fork server checks first: without them there is nothing to pack into.
@@ -58,18 +58,6 @@ function smallAnonPages(): number | null {
   return framesShown ? small : null;
 }
 
-// Work that needs the interpreter, builtins, the regexp engine, JSON, malloc and GC.
-function workload(): string {
-  const rows: { id: number; name: string }[] = [];
-  for (let i = 0; i < 30_000; i++) rows.push({ id: i, name: `row-${i.toString(36)}` });
-  const text = JSON.stringify(rows);
-  const back = JSON.parse(text) as typeof rows;
-  const matches = text.match(/row-[a-z]+"/g)?.length ?? 0;
-  const bytes = Buffer.from(text).subarray(0, 1000).toString('base64').length;
-  let sum = 0;
-  for (const r of back) sum += r.id % 7;
-  return `${back.length} ${matches} ${bytes} ${sum}`;
-}
 const EXPECTED = workload();
 
 test('a forked process packs its small pages, keeps running JavaScript, and forks children that do', () => {

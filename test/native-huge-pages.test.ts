@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { spawnSync } from 'child_process';
 import * as native from '../native';
-import { reshapeInForkedChild } from './helpers/forked-workload';
+import { reshapeInForkedChild, workload } from './helpers/forked-workload';
 
 const MB = 1024 * 1024;
 
@@ -31,17 +31,6 @@ function anonHugeKb(): number {
 const [major, minor] = os.release().split('.').map(Number);
 const CAN_COLLAPSE = major > 6 || (major === 6 && minor >= 1);
 
-// Work that needs the interpreter, builtins, the regexp engine, JSON and GC.
-function workload(): string {
-  const rows: { id: number; name: string }[] = [];
-  for (let i = 0; i < 50_000; i++) rows.push({ id: i, name: `row-${i.toString(36)}` });
-  const text = JSON.stringify(rows);
-  const back = JSON.parse(text) as typeof rows;
-  const matches = text.match(/row-[a-z]+"/g)?.length ?? 0;
-  let sum = 0;
-  for (const r of back) sum += r.id % 7;
-  return `${back.length} ${matches} ${sum}`;
-}
 const EXPECTED = workload();
 
 test('useHugePageHeap: V8 pages mapped afterwards lie next to each other', () => {

@@ -5,6 +5,19 @@
 // with the workload computed here, untouched.
 import * as native from '../../native';
 
+/** Work that needs the interpreter, builtins, the regexp engine, JSON, malloc and GC. */
+export function workload(): string {
+  const rows: { id: number; name: string }[] = [];
+  for (let i = 0; i < 50_000; i++) rows.push({ id: i, name: `row-${i.toString(36)}` });
+  const text = JSON.stringify(rows);
+  const back = JSON.parse(text) as typeof rows;
+  const matches = text.match(/row-[a-z]+"/g)?.length ?? 0;
+  const bytes = Buffer.from(text).subarray(0, 1000).toString('base64').length;
+  let sum = 0;
+  for (const r of back) sum += r.id % 7;
+  return `${back.length} ${matches} ${bytes} ${sum}`;
+}
+
 /** Blocking read to EOF (and close); fine for children that write a little and exit. */
 export function readAll(fd: native.Fd): string {
   const chunks: Buffer[] = [];

@@ -8,7 +8,7 @@ import { Scheduler } from './scheduler';
 import { startupFromSource } from './startup';
 import { stdlibWorld } from './stdlib';
 import { failureCause, failureFromError, optString, userLocation } from './failure';
-import { Loc } from './source';
+import { anySourceContains, Loc } from './source';
 import { showType } from './types';
 import { Closure, NONE, Some, StructValue, Value } from './values';
 import { FnProto } from './instr';
@@ -84,8 +84,9 @@ const WARM_RUNS_MAX = 500;
  */
 export function warmUp(forTests = 0, run: (file: LoadedFile, name: string) => unknown = runTest): void {
   if (warmFile === null) {
-    // modules loaded on first use (for `wat`'s start-up) are loaded here, once, for every child
-    require('crypto');
+    // node:crypto (~10 ms to load) is only for signature checks: loaded here, once for every
+    // child, when a source this process parsed names one; otherwise no process loads it
+    if (anySourceContains(SIGNATURE_FORMS)) require('crypto');
     // the stdlib compiles lazily (for `wat`'s start-up); children should inherit it compiled
     for (let w: World | null = stdlibWorld(); w; w = w.parent) {
       for (const cell of w.fns.values()) {
@@ -101,6 +102,9 @@ export function warmUp(forTests = 0, run: (file: LoadedFile, name: string) => un
   do run(warmFile, warmFile.tests[warmRuns % warmFile.tests.length].name);
   while (++warmRuns < target);
 }
+
+/** What every signature form's arguments name (:wat::verify::signed-ed25519). */
+const SIGNATURE_FORMS = ':wat::verify::signed-';
 
 // Passing and failing assertions, captured output and a runtime error: the
 // paths a typical test takes.

@@ -19,7 +19,8 @@ import { WatStartupError } from './errors';
 import { LoadRefused, readPayload } from './loader';
 import { parseSource } from './parser';
 import { Loc } from './source';
-import { sha256, verifyDigest, verifyProgramSignature, VerifyError } from './verify';
+import { sha256 } from './sha256';
+import { verifyDigest, verifyProgramSignature, VerifyError } from './verify';
 import { Loader } from './world';
 
 export const LOAD_HEADS = [':wat::core::load!', ':wat::core::digest-load!', ':wat::core::signed-load!'];

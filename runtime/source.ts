@@ -14,6 +14,12 @@ export function registerSource(file: string, text: string): void {
   sources.set(file, text);
 }
 
+/** Does any source parsed in this process contain `text`? */
+export function anySourceContains(text: string): boolean {
+  for (const src of sources.values()) if (src.includes(text)) return true;
+  return false;
+}
+
 export function sourceLine(file: string, line: number): string | undefined {
   const text = sources.get(file);
   if (text === undefined) return undefined;

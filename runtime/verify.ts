@@ -15,8 +15,10 @@
 
 import type * as Crypto from 'crypto';
 import { Ast } from './ast';
+import { sha256 } from './sha256';
 
-// node:crypto loads in ~15 ms; only digest and signature checks need it, so not at start-up.
+// node:crypto loads in ~10 ms; only signature checks need it, so not at start-up
+// (digests are runtime/sha256.ts's).
 const crypto = (): typeof Crypto => require('crypto');
 
 const TAG = { int: 0x10, float: 0x11, bool: 0x12, string: 0x13, keyword: 0x14, symbol: 0x15, list: 0x16, program: 0x17 } as const;
@@ -120,9 +122,6 @@ export function canonicalProgram(forms: readonly Ast[]): Buffer {
   return out.bytes();
 }
 
-export function sha256(bytes: Buffer | string): Buffer {
-  return crypto().createHash('sha256').update(bytes).digest();
-}
 
 /** A failed check: `message` says what and why; never thrown past the callers in load.ts / eval.ts. */
 export class VerifyError extends Error {}

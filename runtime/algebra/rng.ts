@@ -8,8 +8,7 @@
 // and the ChaCha8 keystream (counter and stream id from zero) supplies one
 // 32-bit word per dimension, taken mod 3 into {-1, 0, +1}.
 
-// node:crypto loads in ~15 ms: required when the first atom is drawn, not at start-up
-const createHash = (algorithm: string) => (require('crypto') as typeof import('crypto')).createHash(algorithm);
+import { sha256 } from '../sha256';
 
 const M64 = (1n << 64n) - 1n;
 const PCG_MUL = 6364136223846793005n;
@@ -17,9 +16,7 @@ const PCG_INC = 11634580027462260723n;
 
 /** The first 8 bytes (little-endian) of SHA-256 over the given parts, as a u64. */
 export function sha256Seed(parts: readonly Uint8Array[]): bigint {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return h.digest().readBigUInt64LE(0);
+  return sha256(Buffer.concat(parts)).readBigUInt64LE(0);
 }
 
 /** rand_core's `seed_from_u64`: eight PCG32 outputs, each after advancing the state, become the key words. */

@@ -11,6 +11,7 @@ import { once } from 'events';
 import { Worker } from 'worker_threads';
 import * as native from '../native';
 import { readAll } from './helpers/forked-workload';
+import { fdBaseline } from './helpers/fd-baseline';
 
 const openFds = (): string[] => fs.readdirSync('/proc/self/fd');
 let fdsAtStart = new Set<string>();
@@ -59,8 +60,8 @@ function pgrpAndSession(pid: number | 'self'): [number, number] {
   return [Number(fields[2]), Number(fields[3])];
 }
 
-test('baseline: the fds open before these tests', () => {
-  fdsAtStart = new Set(openFds());
+test('baseline: the fds open before these tests', async () => {
+  fdsAtStart = await fdBaseline();
 });
 
 test('pipe round trip, EOF, EAGAIN, poll', () => {

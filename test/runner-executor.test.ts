@@ -9,14 +9,15 @@ import * as native from '../native';
 import type { ChildOutcome } from '../runner/child';
 import { executeTest, startTest } from '../runner/executor';
 import { childrenOfSelf, eventually, isGone, openFdCount } from './helpers/runner-proc';
+import { fdBaseline } from './helpers/fd-baseline';
 
 // Taken when this file's tests start, not when it is imported: uvu imports
 // every file first, and node keeps an fd open for good after the first
 // spawn with stdio 'ignore' (which an earlier file's tests may do).
 let fdsAtStart = 0;
 let childrenAtStart: number[] = [];
-test.before(() => {
-  fdsAtStart = openFdCount();
+test.before(async () => {
+  fdsAtStart = (await fdBaseline()).size;
   childrenAtStart = childrenOfSelf();
 });
 

@@ -99,6 +99,10 @@ test('useHugePageHeap: the heap is in huge pages from its first write, and memor
 });
 
 test('a forked process collapses to huge pages, keeps running JavaScript, and forks children that do', () => {
+  // Something surely in the huge-page window (mapped since useHugePageHeap,
+  // first test): without it, what this process happened to allocate since
+  // was sometimes less than one whole 2 MiB range, and nothing collapsed.
+  const ballast = Array.from({ length: 4 }, (_, i) => new Array(300_000).fill(i + 0.5));
   const { reshaped, mine, theirs, status } = reshapeInForkedChild(
     () => ({ collapsed: native.collapseToHugePages(), huge: anonHugeKb() }),
     workload,
@@ -113,6 +117,7 @@ test('a forked process collapses to huge pages, keeps running JavaScript, and fo
     assert.is(reshaped.collapsed, 0);
   }
   assert.is(workload(), EXPECTED, 'and the parent is untouched');
+  assert.is(ballast[3][299_999], 3.5);
 });
 
 test.run();

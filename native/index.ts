@@ -124,6 +124,26 @@ export function collapseToHugePages(): number {
 }
 
 /**
+ * Starts copying node's code (the executable's text) into huge pages on a
+ * thread of its own; finishTextCopy() puts the copy in place. For a process
+ * whose start leaves a core idle (wat-test): the copy's huge pages are then
+ * allocated there, not on the way to the first fork. False where it cannot.
+ */
+export function startTextCopy(): boolean {
+  return binding.startTextCopy();
+}
+
+/**
+ * Waits for the copy startTextCopy() began (if it is not done) and moves it
+ * over node's code, at the same addresses; returns the bytes (0 where huge
+ * pages or executable anonymous memory are not to be had: the code then stays
+ * as it was). Later calls do nothing.
+ */
+export function finishTextCopy(): number {
+  return binding.finishTextCopy();
+}
+
+/**
  * Moves what this process still holds in small anonymous pages into pieces
  * of huge pages, at the same addresses; returns the bytes moved. A fork then
  * copies those entries in batches (Linux 6.9+). Only for a process that runs

@@ -35,6 +35,8 @@ export interface NativeBinding {
   serveForks(jobs: number): number;
   useHugePageHeap(): boolean;
   collapseToHugePages(): number;
+  startTextCopy(): boolean;
+  finishTextCopy(): number;
   packSmallPages(): number;
   setV8Flags(flags: string): void;
   signalWatch(signals: number[], once: number[]): number;

@@ -105,6 +105,8 @@ export class ForkServer {
   static open(bodies: readonly ChildBody[], jobs: number): ForkServer {
     becomeSubreaper();
     warmChildPath();
+    // node's code into huge pages, from the copy bin/wat-test started (if it did)
+    native.finishTextCopy();
     const control = native.pipeFds();
     const reports = native.pipeFds();
     const devNull = new native.Fd(fs.openSync('/dev/null', 'r'));

@@ -98,6 +98,57 @@ test('useHugePageHeap: the heap is in huge pages from its first write, and memor
   assert.ok(rw < 60, `${rw} anonymous read-write mappings`);
 });
 
+test('startTextCopy + finishTextCopy: the code of node moves into huge pages, keeps running, and forks share it', () => {
+  const script = `
+    const fs = require('fs');
+    const native = require(${JSON.stringify(require.resolve('../native'))});
+    const exe = fs.realpathSync(process.execPath);
+    const textOfFile = () => fs.readFileSync('/proc/self/maps', 'utf8').split('\\n')
+      .filter((l) => l.includes(' r-xp ') && l.endsWith(exe))
+      .reduce((n, l) => { const [a, b] = l.split(' ')[0].split('-').map((x) => parseInt(x, 16)); return n + (b - a); }, 0);
+    const forkAndRead = () => {
+      const [r, w] = native.pipe();
+      const pid = native.fork({ stdin: 0, stdout: w, stderr: 2 });
+      if (pid === 0) {
+        // a child forked while the copy may still be under way drops it
+        const dropped = native.finishTextCopy();
+        native.write(1, String(dropped + Array.from({ length: 1000 }, (_, i) => i * 2).reduce((a, b) => a + b, 0)));
+        native.exit(0);
+      }
+      native.close(w);
+      let out = '';
+      for (let chunk; (chunk = native.read(r)) !== null;) out += chunk.toString();
+      native.close(r);
+      return { out, status: native.waitSync(pid).status };
+    };
+    const before = textOfFile();
+    const started = native.startTextCopy();
+    const startedAgain = native.startTextCopy();
+    const during = forkAndRead();
+    // it runs on meanwhile: the parser, the compiler and the GC are all node's code
+    const sum = JSON.parse(JSON.stringify(Array.from({ length: 20000 }, (_, i) => i))).reduce((a, b) => a + b, 0);
+    const moved = native.finishTextCopy();
+    const again = native.finishTextCopy();
+    const after = forkAndRead();
+    console.log(JSON.stringify({ before, left: textOfFile(), started, startedAgain, moved, again, sum, during, after }));
+  `;
+  const r = spawnSync(process.execPath, ['--single-threaded', '-e', script], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const { before, left, started, startedAgain, moved, again, sum, during, after } = JSON.parse(r.stdout);
+  assert.is(started, true);
+  assert.is(startedAgain, false, 'one copy per process');
+  assert.is(sum, 199990000);
+  assert.equal(during, { out: '999000', status: 0 }, 'a child forked during the copy runs, and finishes nothing');
+  assert.equal(after, { out: '999000', status: 0 }, 'so does one forked after the move');
+  assert.is(again, 0, 'a second finish finds nothing to do');
+  if (CAN_COLLAPSE && THP_ON_FAULT) {
+    assert.ok(moved >= 8 * MB, `moved ${moved} bytes`);
+    assert.is(before - left, moved, 'what moved is no longer mapped from the executable');
+  } else if (moved === 0) {
+    assert.is(left, before);
+  }
+});
+
 test('a forked process collapses to huge pages, keeps running JavaScript, and forks children that do', () => {
   // Something surely in the huge-page window (mapped since useHugePageHeap,
   // first test): without it, what this process happened to allocate since

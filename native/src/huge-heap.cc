@@ -372,8 +372,8 @@ Napi::Value StartTextCopy(const Napi::CallbackInfo& info) {
 }
 
 // finishTextCopy() -> bytes of code now in huge pages: waits for the copy
-// (if it is not done yet) and moves it over the text. In a process forked
-// meanwhile (without the thread) the unfinished copy is only dropped.
+// (if it is not done yet) and moves it over the text. A process forked
+// meanwhile (which has no such thread) installs nothing and returns 0.
 Napi::Value FinishTextCopy(const Napi::CallbackInfo& info) {
   double moved = 0;
   if (g_text_copy.owner != 0 && !g_text_copy.joined) {

@@ -125,9 +125,11 @@ export function collapseToHugePages(): number {
 
 /**
  * Starts copying node's code (the executable's text) into huge pages on a
- * thread of its own; finishTextCopy() puts the copy in place. For a process
- * whose start leaves a core idle (wat-test): the copy's huge pages are then
- * allocated there, not on the way to the first fork. False where it cannot.
+ * thread of its own (which then also touches and frees a few more, so that
+ * the huge pages allocated next are warm); finishTextCopy() puts the copy in
+ * place. For a process whose start leaves a core idle (wat-test): the huge
+ * pages are then allocated there, not on the way to the first fork. False
+ * where it cannot.
  */
 export function startTextCopy(): boolean {
   return binding.startTextCopy();

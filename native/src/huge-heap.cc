@@ -308,6 +308,10 @@ void* CopyText(Text t) {
   return copy;
 }
 
+// Set once the text is in huge pages; a fork inherits it, so the fork
+// server does not read its mappings again to find that out.
+bool g_text_moved = false;
+
 // Moves the copy over the text; returns the bytes (0, and the copy gone, if
 // the kernel refuses).
 double InstallText(Text t, void* copy) {
@@ -317,10 +321,12 @@ double InstallText(Text t, void* copy) {
     munmap(copy, t.size);
     return 0;
   }
+  g_text_moved = true;
   return static_cast<double>(t.size);
 }
 
 double RemapTextToHugePages() {
+  if (g_text_moved) return 0;
   const Text t = FindText();
   return t.size == 0 ? 0 : InstallText(t, CopyText(t));
 }

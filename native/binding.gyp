@@ -11,6 +11,7 @@
         "src/inherit.cc",
         "src/io.cc",
         "src/proc.cc",
+        "src/quiet-builtins.cc",
         "src/server.cc",
         "src/signals.cc",
         "src/wait.cc"

@@ -38,6 +38,7 @@ export interface NativeBinding {
   startTextCopy(): boolean;
   finishTextCopy(): number;
   packSmallPages(): number;
+  quietBuiltins(): number;
   setV8Flags(flags: string): void;
   signalWatch(signals: number[], once: number[]): number;
   signalTake(): number;

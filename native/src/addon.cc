@@ -15,6 +15,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   wat::InitServer(env, exports);
   wat::InitHugeHeap(env, exports);
   wat::InitFolioPack(env, exports);
+  wat::InitQuietBuiltins(env, exports);
   return exports;
 }
 

@@ -13,5 +13,6 @@ void InitSignals(Napi::Env env, Napi::Object exports);  // signals.cc
 void InitServer(Napi::Env env, Napi::Object exports);   // server.cc
 void InitHugeHeap(Napi::Env env, Napi::Object exports);  // huge-heap.cc
 void InitFolioPack(Napi::Env env, Napi::Object exports);  // folio-pack.cc
+void InitQuietBuiltins(Napi::Env env, Napi::Object exports);  // quiet-builtins.cc
 
 }  // namespace wat

@@ -157,11 +157,12 @@ export function packSmallPages(): number {
 }
 
 /**
- * Makes V8's builtins stop writing call bookkeeping (call and invocation
- * counts, bytecode age, OSR urgency) into the objects of the functions they
- * call, which a fork shares with its children; returns how many stores were
- * made no-ops (0 where the code is not the one expected). Only for the fork
- * server, whose children each live for one test. Rationale: src/quiet-builtins.cc.
+ * Makes V8's baseline prologue stop writing entry bookkeeping (invocation
+ * count, bytecode age, OSR urgency) into the objects of the functions it
+ * enters, which a fork shares with its children; returns how many copies of
+ * the prologue were patched (0 where its code is not the one expected). Only
+ * for the fork server, whose children each live for one test. Rationale:
+ * src/quiet-builtins.cc.
  */
 export function quietBuiltins(): number {
   return binding.quietBuiltins();

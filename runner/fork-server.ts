@@ -299,8 +299,8 @@ function serve(bodies: readonly ChildBody[], jobs: number): never {
     // What no huge page covers (malloc's heap, V8's first pages, its code)
     // into pieces of huge pages: a fork copies those entries in batches.
     if (native.collapseToHugePages() > 0) native.packSmallPages();
-    // V8's call bookkeeping (call counts, bytecode age) would copy a page
-    // for each function a child calls first; the children do without it
+    // V8's entry bookkeeping (invocation count, bytecode age) would copy a
+    // page or two for each function a child calls first; children do without
     native.quietBuiltins();
     // in the child: runChild, not runChildAndExit, which no process would
     // have run before (V8 would compile it in every child)

@@ -1,8 +1,8 @@
-// Tests for native/src/quiet-builtins.cc: a process whose builtins no longer
-// write call bookkeeping still computes what it did, and so do its forks,
-// which now copy fewer pages when they call functions the parent warmed.
-// Each runs in a fresh node with --always-sparkplug, so that every function
-// runs baseline code, whose prologue and call builtins are the ones patched.
+// Tests for native/src/quiet-builtins.cc: a process whose baseline prologue
+// no longer writes entry bookkeeping still computes what it did, and so do
+// its forks, which now copy fewer pages when they call functions the parent
+// warmed. Each runs in a fresh node with --always-sparkplug, so that every
+// function runs baseline code, entered through the prologue patched.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'child_process';
@@ -65,26 +65,23 @@ test('quietBuiltins: calls, constructs, spreads, iterators and recursion compute
   assert.equal(out.after, out.before, 'the quieted process');
   assert.equal(out.child.now, out.before, 'its child');
   assert.equal(out.child.grandchild, out.before, "and its child's child");
-  if (KNOWN_V8) {
-    // the prologue's two stores, and a call count in each Call/Construct builtin
-    assert.ok(out.quieted >= 20, `quieted ${out.quieted} stores`);
-  } else {
-    assert.ok(out.quieted >= 0);
-  }
+  // V8's second mapping of its builtins (and the executable's own, which
+  // stays file-backed here: this process did not move node's code)
+  if (KNOWN_V8) assert.ok(out.quieted >= 1, `quieted ${out.quieted} copies of the prologue`);
 });
 
 test('quietBuiltins: a fork calling functions its parent warmed copies fewer pages', () => {
   // Each maker's first call allocates its inner function's feedback cell; the
   // inner functions' first calls, later, their bytecode and feedback vectors,
-  // which the prologue and the call builtins write: pages a fork shares.
+  // which the prologue writes: pages a fork shares. (No calls inside them:
+  // a call count would write their feedback vectors too.)
   const out = runScript(`
     ${FORK}
     const N = 2000;
     const makers = [];
-    for (let i = 0; i < N; i++) makers.push(new Function('return function inner(g, x) { return g(x + ' + i + ') ^ ' + i + '; };'));
+    for (let i = 0; i < N; i++) makers.push(new Function('return function inner(x) { return (x + ' + i + ') ^ ' + i + '; };'));
     const fns = makers.map((make) => make());
-    const id = (x) => x;
-    const run = () => { let s = 0; for (let i = 0; i < N; i++) s = (s + fns[i](id, i)) | 0; return s; };
+    const run = () => { let s = 0; for (let i = 0; i < N; i++) s = (s + fns[i](i)) | 0; return s; };
     const expected = run();
     run();
     const childFaults = () => forkAndRun(() => {

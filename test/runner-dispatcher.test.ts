@@ -72,6 +72,16 @@ test('events come in order: run, files, start/finish per test, run end with the 
   assert.is(one?.type === 'test-finished' && one.result.stdout, 'one ran\n');
 });
 
+test('the fork server runs test children as batch jobs (SCHED_BATCH), not the parent', async () => {
+  const a = write('sched.wat', ['sched one', 'sched two', 'sched three']);
+  const { events } = await run([a], 2, undefined, { forkServer: true });
+  const outputs = events.flatMap((e) => (e.type === 'test-finished' ? [e.result.stdout] : []));
+  assert.equal(outputs, ['policy 3\n', 'policy 3\n', 'policy 3\n']);
+  // this process, which forked the server, is still an ordinary one (0)
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  assert.is(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3], '0');
+});
+
 test('-j bounds the children running at once, and is reached', async () => {
   const f = write('sleepy.wat', Array.from({ length: 6 }, (_, i) => `sleep s${i} 150`));
   assert.is(maxInFlight((await run([f], 2)).events), 2);

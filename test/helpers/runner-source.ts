@@ -6,6 +6,7 @@
 //   fail NAME      assertion failure record, exit 2
 //   sleep NAME MS  sleeps MS milliseconds (poll(2) in the child), then passes
 //   loop NAME      spins forever (only a timeout ends it)
+//   sched NAME     passes, printing its scheduling policy (/proc/self/stat)
 //   flaky NAME N   fails its first N attempts (counted in the parent, where
 //                  childBody is called once per fork), then passes
 //   broken         the file fails to load, at this line
@@ -73,6 +74,12 @@ export const fakeSource: TestSource<FakeSuite> = {
               failure: { message: `${t.name} failed on purpose`, actual: '1', expected: '2', location: { file: t.file, line: t.line, col: 1 }, frames: [] },
             },
           };
+        case 'sched': {
+          // field 41, counted after the command name's closing parenthesis
+          const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+          const policy = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3];
+          return { exitCode: 0, stdout: `policy ${policy}\n`, stderr: '', record: PASSED };
+        }
         case 'sleep':
           native.poll([], [], t.arg);
           return { exitCode: 0, stdout: '', stderr: '', record: PASSED };

@@ -4,6 +4,7 @@
 // started without it (`node bin/wat-test`), it runs itself again, once, with
 // the flag, and passes the exit status through.
 
+import * as fs from 'fs';
 import * as os from 'os';
 
 /** Set in the re-executed process, so a flag that somehow does not take
@@ -14,14 +15,30 @@ export function isSingleThreaded(execArgv: readonly string[]): boolean {
   return execArgv.some((a) => a === '--single-threaded' || a === '--single_threaded');
 }
 
+/** The node flags on a script's first line (`#!/usr/bin/env -S node FLAGS`),
+ *  so that a re-run gets the same ones as a start through the shebang; always
+ *  with --single-threaded, which is what the re-run is for. */
+export function shebangFlags(script: string): string[] {
+  let first = '';
+  try {
+    first = fs.readFileSync(script, 'utf8').split('\n', 1)[0];
+  } catch {
+    // no script to read (node -e, a REPL): the one flag needed
+  }
+  const words = first.startsWith('#!') ? first.slice(2).trim().split(/\s+/) : [];
+  const node = words.findIndex((w) => w === 'node' || w.endsWith('/node'));
+  const flags = node < 0 ? [] : words.slice(node + 1).filter((w) => w.startsWith('--'));
+  return isSingleThreaded(flags) ? flags : ['--single-threaded', ...flags];
+}
+
 /** Runs this script again under `node --single-threaded` with the same
  *  arguments and stdio, forwarding SIGINT/SIGTERM; resolves to the status to
  *  exit with (128 + signal number if the re-executed process was killed). */
 export function reexecSingleThreaded(argv: readonly string[]): Promise<number> {
-  // the same flags as bin/wat-test's first line
   // required here: child_process costs start-up time nobody else needs
   const { spawn } = require('child_process') as typeof import('child_process');
-  const child = spawn(process.execPath, ['--single-threaded', '--max-semi-space-size=1', '--initial-old-space-size=64', ...process.execArgv, process.argv[1], ...argv], {
+  const script = process.argv[1];
+  const child = spawn(process.execPath, [...shebangFlags(script), ...process.execArgv, script, ...argv], {
     stdio: 'inherit',
     env: { ...process.env, [REEXEC_ENV]: '1' },
   });

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../runner/cli';
+import { shebangFlags } from '../runner/reexec';
 import { fakeSource } from './helpers/runner-source';
 import { StringSink } from './helpers/runner-sink';
 
@@ -149,6 +150,20 @@ test('bin/wat-test started without --single-threaded re-runs itself with it, onc
   const r = node([bin, '--version']);
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stdout, `wat-test ${version}\n`);
+});
+
+test('the re-run takes its node flags from the script\'s own first line', () => {
+  assert.equal(shebangFlags(bin), ['--single-threaded', '--max-semi-space-size=1', '--initial-old-space-size=64']);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wat-shebang-'));
+  const script = (first: string) => {
+    const f = path.join(dir, `s${Math.random().toString(36).slice(2)}`);
+    fs.writeFileSync(f, `${first}\nconsole.log(1);\n`);
+    return f;
+  };
+  assert.equal(shebangFlags(script('#!/usr/local/bin/node --stack-size=900')), ['--single-threaded', '--stack-size=900']);
+  assert.equal(shebangFlags(script("'use strict';")), ['--single-threaded']);
+  assert.equal(shebangFlags(path.join(dir, 'missing')), ['--single-threaded']);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('bin/wat-test: the re-execution guard stops a loop with an explanation', () => {

@@ -278,9 +278,7 @@ struct Text {
 
 Text FindText() {
   char exe[512];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n <= 0) return {};
-  exe[n] = '\0';
+  if (!ExecutablePath(exe)) return {};
   uintptr_t lo = 0, hi = 0;
   ForEachMapping([&](uintptr_t a, uintptr_t b, const char* perms, const char* path) {
     if (strcmp(perms, "r-xp") == 0 && strcmp(path, exe) == 0 && b - a > hi - lo) {
@@ -315,12 +313,7 @@ bool g_text_moved = false;
 // Moves the copy over the text; returns the bytes (0, and the copy gone, if
 // the kernel refuses).
 double InstallText(Text t, void* copy) {
-  if (copy == nullptr) return 0;
-  if (mprotect(copy, t.size, PROT_READ | PROT_EXEC) != 0 ||
-      mremap(copy, t.size, t.size, MREMAP_MAYMOVE | MREMAP_FIXED, reinterpret_cast<void*>(t.lo)) != reinterpret_cast<void*>(t.lo)) {
-    munmap(copy, t.size);
-    return 0;
-  }
+  if (copy == nullptr || !MoveCodeOver(copy, t.lo, t.size)) return 0;
   g_text_moved = true;
   return static_cast<double>(t.size);
 }

@@ -1,11 +1,13 @@
-// Reading this process's mappings, and mapping 2 MiB-aligned memory, for
-// the code that reshapes them (huge-heap.cc, folio-pack.cc).
+// Reading this process's mappings, mapping 2 MiB-aligned memory, and moving
+// a copy of code over the original, for the code that reshapes them
+// (huge-heap.cc, folio-pack.cc, quiet-builtins.cc).
 #pragma once
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 namespace wat {
 
@@ -74,6 +76,27 @@ inline void* MapHugeAligned(size_t size, int extra_flags) {
   if (at > r) munmap(raw, at - r);
   munmap(reinterpret_cast<void*>(at + size), r + kHuge - at);
   return reinterpret_cast<void*>(at);
+}
+
+// The executable's path (as /proc/self/maps names it) into `out`; false if unknown.
+inline bool ExecutablePath(char (&out)[512]) {
+  const ssize_t n = readlink("/proc/self/exe", out, sizeof out - 1);
+  if (n <= 0) return false;
+  out[n] = '\0';
+  return true;
+}
+
+// Makes `copy` (a private anonymous mapping of `size` bytes) executable and
+// moves it over [at, at + size) in one mremap, so the code there is never
+// missing. On failure the copy is unmapped and the original left as it was.
+inline bool MoveCodeOver(void* copy, uintptr_t at, size_t size) {
+  void* const target = reinterpret_cast<void*>(at);
+  if (mprotect(copy, size, PROT_READ | PROT_EXEC) != 0 ||
+      mremap(copy, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, target) != target) {
+    munmap(copy, size);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace wat

@@ -86,8 +86,7 @@ unsigned char* FindPrologue(uintptr_t lo, uintptr_t hi) {
   return found;
 }
 
-// Replaces the page(s) under the prologue by a patched anonymous copy, moved
-// over them in one mremap, so no thread ever finds the code missing.
+// Replaces the page(s) under the prologue by a patched anonymous copy.
 bool Quiet(unsigned char* prologue) {
   const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
   const uintptr_t at = reinterpret_cast<uintptr_t>(prologue);
@@ -99,21 +98,14 @@ bool Quiet(unsigned char* prologue) {
   unsigned char* c = static_cast<unsigned char*>(copy);
   memcpy(c, reinterpret_cast<void*>(lo), size);
   for (size_t off : kPrologueStores) memcpy(c + (at - lo) + off, kNop8, sizeof kNop8);
-  if (mprotect(copy, size, PROT_READ | PROT_EXEC) != 0 ||
-      mremap(copy, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, reinterpret_cast<void*>(lo)) != reinterpret_cast<void*>(lo)) {
-    munmap(copy, size);
-    return false;
-  }
-  return true;
+  return MoveCodeOver(copy, lo, size);
 }
 
 // quietBuiltins() -> how many copies of the prologue were quieted.
 Napi::Value QuietBuiltins(const Napi::CallbackInfo& info) {
   char exe[512];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   int quieted = 0;
-  if (n > 0) {
-    exe[n] = '\0';
+  if (ExecutablePath(exe)) {
     // Collected first: patching changes the mappings being read. Only the
     // executable's own file-backed code: node's text once moved into huge
     // pages is anonymous (a patch there would split a huge page), and what

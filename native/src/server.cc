@@ -403,6 +403,9 @@ int Spares(const State& st) {
   return n;
 }
 
+// A queued test is waiting and fewer than -j spares stand at their gates.
+bool SpareWanted(const State& st) { return st.queued > 0 && Spares(st) < st.jobs; }
+
 // Opens a spare's gate: from here it runs its test, and the parent times it.
 void Release(Child* c) {
   ssize_t n;
@@ -483,8 +486,7 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
     // Spares are forked one per pass (~0.4 ms each), with a look at the
     // children in between, so that an exit waits for one fork at most
     // before a spare takes its place; meanwhile poll only looks.
-    const bool spares_wanted = st->queued > 0 && Spares(*st) < st->jobs;
-    int ready = poll(st->fds, static_cast<nfds_t>(nfds), spares_wanted ? 0 : strays ? 5 : -1);
+    int ready = poll(st->fds, static_cast<nfds_t>(nfds), SpareWanted(*st) ? 0 : strays ? 5 : -1);
     if (ready < 0 && errno != EINTR) ChildDie("poll", errno);
 
     // Output before exits: a test's last bytes are read before its exit is told.
@@ -544,7 +546,7 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
       const Queued q = PopQueued(st);
       if (StartChild(st, q.seq, q.cap, false) == 0) return Napi::Number::New(info.Env(), static_cast<double>(q.index));
     }
-    if (st->queued > 0 && Spares(*st) < st->jobs) {
+    if (SpareWanted(*st)) {
       const Queued q = PopQueued(st);
       if (StartChild(st, q.seq, q.cap, true) == 0) {
         WaitAtGate();

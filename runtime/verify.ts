@@ -122,7 +122,6 @@ export function canonicalProgram(forms: readonly Ast[]): Buffer {
   return out.bytes();
 }
 
-
 /** A failed check: `message` says what and why; never thrown past the callers in load.ts / eval.ts. */
 export class VerifyError extends Error {}
 

@@ -11,7 +11,7 @@ import type { RunEvent } from '../runner/events';
 import { loadFiles } from '../runner/load';
 import { planOrder } from '../runner/plan';
 import { childrenOfSelf, eventually } from './helpers/runner-proc';
-import { fakeSource } from './helpers/runner-source';
+import { fakeSource, schedPolicy } from './helpers/runner-source';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wat-dispatch-'));
 function write(name: string, lines: string[]): string {
@@ -78,8 +78,7 @@ test('the fork server runs test children as batch jobs (SCHED_BATCH), not the pa
   const outputs = events.flatMap((e) => (e.type === 'test-finished' ? [e.result.stdout] : []));
   assert.equal(outputs, ['policy 3\n', 'policy 3\n', 'policy 3\n']);
   // this process, which forked the server, is still an ordinary one (0)
-  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-  assert.is(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3], '0');
+  assert.is(schedPolicy(), '0');
 });
 
 test('-j bounds the children running at once, and is reached', async () => {

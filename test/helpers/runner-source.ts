@@ -34,6 +34,13 @@ class FakeStartupError extends Error {
 
 const PASSED = { status: 'passed', cause: null, failure: null };
 
+/** This process's scheduling policy (0 SCHED_OTHER, 3 SCHED_BATCH): field 41
+ *  of /proc/self/stat, counted after the command name's closing parenthesis. */
+export function schedPolicy(): string {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3];
+}
+
 /** Attempts so far of each flaky test, by file and name. */
 const attempts = new Map<string, number>();
 
@@ -74,12 +81,8 @@ export const fakeSource: TestSource<FakeSuite> = {
               failure: { message: `${t.name} failed on purpose`, actual: '1', expected: '2', location: { file: t.file, line: t.line, col: 1 }, frames: [] },
             },
           };
-        case 'sched': {
-          // field 41, counted after the command name's closing parenthesis
-          const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-          const policy = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3];
-          return { exitCode: 0, stdout: `policy ${policy}\n`, stderr: '', record: PASSED };
-        }
+        case 'sched':
+          return { exitCode: 0, stdout: `policy ${schedPolicy()}\n`, stderr: '', record: PASSED };
         case 'sleep':
           native.poll([], [], t.arg);
           return { exitCode: 0, stdout: '', stderr: '', record: PASSED };

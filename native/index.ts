@@ -29,6 +29,9 @@ export interface ExitInfo {
   maxRssKb: number;
   userMs: number;
   sysMs: number;
+  /** From start to exit, when whoever reaped it also timed its start (the
+   *  fork server); otherwise the waiter times it. */
+  elapsedMs?: number;
 }
 
 export const POLLIN: number = binding.POLLIN;

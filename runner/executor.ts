@@ -142,7 +142,9 @@ export function supervise(
       exited = true;
       clearTimeout(timer);
     }
-    const durationMs = performance.now() - startedAt;
+    // the fork server's own measure when it has one: this process hears of
+    // a start and an exit only when its event loop gets to them
+    const durationMs = info.elapsedMs ?? performance.now() - startedAt;
     native.forget(pid);
     // Leaks first: a leaked grandchild may hold the pipes open.
     unclaim(pid);

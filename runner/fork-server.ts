@@ -15,7 +15,7 @@
 //                                           until fewer than -j run)
 //          ◀── "started <seq> <pid>"
 //          ◀── "data <seq> <stream> <n>" + n bytes   (stdout, stderr, result)
-//          ◀── "exit <seq> <status> … <rusage> <strays>"
+//          ◀── "exit <seq> <status> … <rusage> <strays> <elapsed>"
 //          ── "abandon <seq>" ──▶  (only if its pipes stay open after its exit)
 //          ◀── "ended <seq> <totals>"
 //
@@ -252,10 +252,20 @@ export class ForkServer {
         s.resolve(failedToStart(s.test, new Error(decodeURIComponent(words[2])), s.startedAt));
         return;
       case 'exit': {
-        const [status, code, sig, maxRssKb, userMs, sysMs, strays] = words.slice(2).map(Number);
+        const [status, code, sig, maxRssKb, userUs, sysUs, strays, elapsedUs] = words.slice(2).map(Number);
         unclaim(s.pid);
         s.strays = strays;
-        s.exit?.({ pid: s.pid, status, exitCode: code >= 0 ? code : null, signal: sig > 0 ? sig : null, signalName: sig > 0 ? native.signalName(sig) : null, maxRssKb, userMs, sysMs });
+        s.exit?.({
+          pid: s.pid,
+          status,
+          exitCode: code >= 0 ? code : null,
+          signal: sig > 0 ? sig : null,
+          signalName: sig > 0 ? native.signalName(sig) : null,
+          maxRssKb,
+          userMs: userUs / 1000,
+          sysMs: sysUs / 1000,
+          elapsedMs: elapsedUs / 1000,
+        });
         s.exit = null;
         return;
       }

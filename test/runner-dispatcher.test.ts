@@ -81,6 +81,24 @@ test('the fork server runs test children as batch jobs (SCHED_BATCH), not the pa
   assert.is(schedPolicy(), '0');
 });
 
+test('with the fork server a test is timed where it runs: a busy parent does not lengthen it, nor make CPU time 0', async () => {
+  const a = write('timed.wat', ['sleep long 200', 'pass quick']);
+  let blocked = false;
+  const block = (e: RunEvent) => {
+    if (e.type !== 'test-started' || blocked) return;
+    blocked = true;
+    // the parent hears of the exit ~200 ms into this
+    const until = Date.now() + 450;
+    while (Date.now() < until);
+  };
+  const { events } = await run([a], 1, block, { forkServer: true }, true);
+  const results = events.flatMap((e) => (e.type === 'test-finished' ? [e.result] : []));
+  const long = results.find((r) => r.name === 'long')!;
+  assert.ok(long.durationMs >= 200 && long.durationMs < 400, `long took ${long.durationMs} ms`);
+  // rusage in microseconds: a forked child's start alone takes some CPU
+  assert.ok(results.every((r) => r.cpuMs > 0 && !Number.isInteger(r.cpuMs)), JSON.stringify(results.map((r) => r.cpuMs)));
+});
+
 test('-j bounds the children running at once, and is reached', async () => {
   const f = write('sleepy.wat', Array.from({ length: 6 }, (_, i) => `sleep s${i} 150`));
   assert.is(maxInFlight((await run([f], 2)).events), 2);

@@ -25,7 +25,7 @@
 //   fd 1 ▶ "started <seq> <pid>"
 //        ▶ "failed <seq> <message, percent-encoded>"
 //        ▶ "data <seq> <stream 0|1|2> <length>" + that many raw bytes
-//        ▶ "exit <seq> <status> <code|-1> <signal|0> <maxrss kB> <user ms> <sys ms> <strays>"
+//        ▶ "exit <seq> <status> <code|-1> <signal|0> <maxrss kB> <user µs> <sys µs> <strays> <elapsed µs>"
 //        ▶ "ended <seq> <total bytes 0> <1> <2>"  after its exit, once every pipe closed
 // At most `jobs` (serveForks' argument) test processes run at once; the
 // parent queues a little more than that, so the next test starts the moment
@@ -34,6 +34,10 @@
 // fd 4) before running anything of the test, and "started" is reported when
 // the gate opens, which is when a running test exits. The fork (~0.5 ms
 // here) then overlaps the running tests instead of delaying the next one.
+// A test's elapsed time is measured here, from its start (its fork, or its
+// gate opening) to the pass that sees its exit: the parent hears of each
+// only once its event loop gets there, so its own measure was off by its
+// delays (a test of 200 ms, with the parent busy for 450 ms: 450 ms).
 // "strays" counts the server's children that are no test: what tests left
 // behind (the server is a subreaper). fd 3 is /dev/null, the tests' stdin.
 
@@ -47,6 +51,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "errors.h"
@@ -78,6 +83,7 @@ struct Child {
   long total[3];   // bytes read, per stream
   int gate;        // a spare's gate (our write end); -1 once it runs its test
   bool cancelled;  // a spare cancelled or dead at its gate: reaped unreported
+  long started_us; // CLOCK_MONOTONIC when it started (ReportStarted)
 };
 
 enum Kind { kPid = 3 };  // poll entries: 0..2 a pipe of the child, kPid its pidfd
@@ -158,8 +164,14 @@ void PercentEncode(const char* text, char* out, size_t cap) {
   out[n] = '\0';
 }
 
-long Ms(const struct timeval& tv) {
-  return static_cast<long>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
+long Us(const struct timeval& tv) {
+  return static_cast<long>(tv.tv_sec) * 1000000 + tv.tv_usec;
+}
+
+long NowUs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<long>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
 Child* Find(State* st, long seq) {
@@ -262,9 +274,10 @@ void Drain(State* st, Child* c, int k) {
   Send(st->chunk, static_cast<size_t>(forward));
 }
 
-void ReportStarted(const Child& c) {
+void ReportStarted(Child* c) {
+  c->started_us = NowUs();
   char line[80];
-  snprintf(line, sizeof line, "started %ld %d\n", c.seq, c.pid);
+  snprintf(line, sizeof line, "started %ld %d\n", c->seq, c->pid);
   SendLine(line);
 }
 
@@ -292,8 +305,9 @@ void Reap(State* st, Child* c) {
   if (c->cancelled) return;
   int status = e.signal ? 128 + e.signal : e.code;
   char line[200];
-  snprintf(line, sizeof line, "exit %ld %d %d %d %ld %ld %ld %d\n", c->seq, status, e.signal ? -1 : e.code, e.signal,
-           static_cast<long>(e.usage.ru_maxrss), Ms(e.usage.ru_utime), Ms(e.usage.ru_stime), Strays(st, false));
+  snprintf(line, sizeof line, "exit %ld %d %d %d %ld %ld %ld %d %ld\n", c->seq, status, e.signal ? -1 : e.code, e.signal,
+           static_cast<long>(e.usage.ru_maxrss), Us(e.usage.ru_utime), Us(e.usage.ru_stime), Strays(st, false),
+           NowUs() - c->started_us);
   SendLine(line);
 }
 
@@ -365,8 +379,8 @@ pid_t StartChild(State* st, long seq, long cap, bool gated) {
   }
   for (int fd : {out[0], err[0], res[0]}) fcntl(fd, F_SETFL, O_NONBLOCK);
   Child& c = st->children[st->count++];
-  c = Child{seq, pid, pidfd, {out[0], err[0], res[0]}, {cap, cap, kResultCap}, {0, 0, 0}, gate[1], false};
-  if (!gated) ReportStarted(c);
+  c = Child{seq, pid, pidfd, {out[0], err[0], res[0]}, {cap, cap, kResultCap}, {0, 0, 0}, gate[1], false, 0};
+  if (!gated) ReportStarted(&c);
   return pid;
 }
 
@@ -414,7 +428,7 @@ void Release(Child* c) {
   // If it died at the gate, the write fails; its exit is reported as a test's.
   close(c->gate);
   c->gate = -1;
-  ReportStarted(*c);
+  ReportStarted(c);
 }
 
 // In a spare: waits for Release. A closed gate without a byte means the

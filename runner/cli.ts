@@ -14,6 +14,7 @@ import { ExitStatus, NoTestsError, UsageError } from './errors';
 import { compileNameFilter } from './filter';
 import type { LoadedSuite, TestSource } from './load';
 import { HELP_TEXT, OptionDefaults, parseArgs, resolveOptions } from './options';
+import { watchForClosedStdout } from './closed-stdout';
 import { isSingleThreaded, reexecSingleThreaded, REEXEC_ENV } from './reexec';
 import { loadAll, runSelection, selectTests, Session, SessionIO } from './session';
 import { timingsPath } from './timings';
@@ -130,14 +131,15 @@ async function run(argv: readonly string[], io: CliIO, deps: CliDeps): Promise<n
     throw new NoTestsError(`no test name matches ${options.filters.map((f) => `--filter ${f}`).join(' or ')} (of ${selection.total} tests in ${searched}).`);
   }
 
+  const stdoutGone = watchForClosedStdout(io.stdout, io.stderr);
   if (options.list) {
-    for (const { test } of selection.tests) io.stdout.write(`${displayPath(test.file, io.cwd)}\t${test.name}\n`);
+    io.stdout.write(selection.tests.map(({ test }) => `${displayPath(test.file, io.cwd)}\t${test.name}\n`).join(''));
     const failed = selection.files.filter((l) => !l.ok);
     for (const f of failed) if (!f.ok) io.stderr.write(`wat-test: ${displayPath(f.file, io.cwd)} failed to load, so its tests are not listed:\n${f.message}\n`);
     return failed.length > 0 ? ExitStatus.failed : ExitStatus.passed;
   }
 
-  const { finished } = await runSelection(session, selection);
+  const { finished } = await runSelection(session, selection, stdoutGone);
   if (finished.interrupted !== null) return ExitStatus[finished.interrupted];
   const bad = finished.failed + finished.timedOut + finished.crashed + finished.fileErrors;
   return bad > 0 ? ExitStatus.failed : ExitStatus.passed;

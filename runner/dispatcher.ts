@@ -43,7 +43,8 @@ export interface RunPlan {
   readonly slowMs?: number | null;
   /** Reported in run-started; the tests are already this shard's. */
   readonly shard?: ShardSpec | null;
-  /** Aborting it stops the run as SIGINT does (watch mode's keys). */
+  /** Aborting it stops the run as SIGINT does (watch mode's keys), or as
+   *  SIGPIPE would when its reason is 'SIGPIPE' (stdout's reader is gone). */
   readonly stop?: AbortSignal;
   /**
    * Fork the tests from a fork server (fork-server.ts) opened for this run
@@ -128,7 +129,8 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
   };
   const listeners = INTERRUPTS.map((sig) => [sig, () => onSignal(sig)] as const);
   for (const [sig, fn] of listeners) process.on(sig, fn);
-  const onStop = () => onSignal('SIGINT');
+  // watch mode's q stops like Ctrl-C; a closed stdout says SIGPIPE (closed-stdout.ts)
+  const onStop = () => onSignal(plan.stop?.reason === 'SIGPIPE' ? 'SIGPIPE' : 'SIGINT');
   plan.stop?.addEventListener('abort', onStop);
   if (plan.stop?.aborted) onStop();
 

@@ -21,4 +21,5 @@ export const ExitStatus = {
   noTests: 3,
   SIGINT: 130,
   SIGTERM: 143,
+  SIGPIPE: 141,
 } as const;

@@ -93,7 +93,9 @@ export interface FinishedTest extends TestResult {
   readonly slow: boolean;
 }
 
-export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+/** What stopped a run early: Ctrl-C, SIGTERM, or stdout's reader gone
+ *  (EPIPE, which node gets instead of SIGPIPE). */
+export type InterruptSignal = 'SIGINT' | 'SIGTERM' | 'SIGPIPE';
 
 export interface ShardSpec {
   /** 1-based. */

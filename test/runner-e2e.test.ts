@@ -176,6 +176,24 @@ test('--bail with tests forked ahead: they are cancelled, never run, and nothing
   assert.equal(processesMentioning(file), []);
 });
 
+test('stdout closed by its reader mid-run (`| head`): the run stops, no stack trace, exit 141, nothing left', async () => {
+  const many = path.join(root, 'many.wat');
+  const tests = Array.from({ length: 300 }, (_, i) => `(:wat::test::deftest :e2e::many::test-${i} 1024 :error (:wat::test::assert-eq ${i} ${i}))`);
+  fs.writeFileSync(many, `(:wat::config::set-dims! 1024)\n(:wat::config::set-capacity-mode! :error)\n${tests.join('\n')}\n`);
+  const child = spawn(bin, ['--reporter', 'json', '-j', '2', many], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (err += chunk));
+  // like `head -1`: one chunk, then the read end is closed
+  child.stdout.once('data', () => child.stdout.destroy());
+  const exit = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  assert.is(exit, 141, err);
+  assert.match(err, 'stdout was closed by the program reading it');
+  assert.not.match(err, 'EPIPE');
+  assert.not.match(err, 'internal error');
+  assert.equal(processesMentioning(root), []);
+});
+
 test('the fork server killed mid-run: its tests crash, the others still report, nothing is left', async () => {
   const child = spawn(bin, ['--reporter', 'json', '-j', '2', '--timeout', '60000', spinFile], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -22,5 +22,11 @@ export function watchForClosedStdout(stdout: NodeJS.WritableStream, stderr: Node
     }
   };
   stdout.on('error', onError);
+  // `2>&1 | head`: the same reader, so the line above (and any later one) is lost
+  if (stderr !== stdout) {
+    stderr.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   return controller.signal;
 }

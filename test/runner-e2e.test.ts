@@ -176,10 +176,16 @@ test('--bail with tests forked ahead: they are cancelled, never run, and nothing
   assert.equal(processesMentioning(file), []);
 });
 
+const many = path.join(root, 'many.wat');
+fs.writeFileSync(
+  many,
+  `(:wat::config::set-dims! 1024)\n(:wat::config::set-capacity-mode! :error)\n${Array.from(
+    { length: 300 },
+    (_, i) => `(:wat::test::deftest :e2e::many::test-${i} 1024 :error (:wat::test::assert-eq ${i} ${i}))`,
+  ).join('\n')}\n`,
+);
+
 test('stdout closed by its reader mid-run (`| head`): the run stops, no stack trace, exit 141, nothing left', async () => {
-  const many = path.join(root, 'many.wat');
-  const tests = Array.from({ length: 300 }, (_, i) => `(:wat::test::deftest :e2e::many::test-${i} 1024 :error (:wat::test::assert-eq ${i} ${i}))`);
-  fs.writeFileSync(many, `(:wat::config::set-dims! 1024)\n(:wat::config::set-capacity-mode! :error)\n${tests.join('\n')}\n`);
   const child = spawn(bin, ['--reporter', 'json', '-j', '2', many], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.setEncoding('utf8');
@@ -191,6 +197,14 @@ test('stdout closed by its reader mid-run (`| head`): the run stops, no stack tr
   assert.match(err, 'stdout was closed by the program reading it');
   assert.not.match(err, 'EPIPE');
   assert.not.match(err, 'internal error');
+  assert.equal(processesMentioning(root), []);
+});
+
+test('stdout and stderr on one pipe, closed mid-run (`2>&1 | head`): the same, though the line on stderr is lost', async () => {
+  const child = spawn('sh', ['-c', 'exec "$0" --reporter pretty -j 2 "$1" 2>&1', bin, many], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+  child.stdout.once('data', () => child.stdout.destroy());
+  const exit = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  assert.is(exit, 141);
   assert.equal(processesMentioning(root), []);
 });
 

@@ -65,17 +65,34 @@ bool IsPrologue(const unsigned char* p) {
   return true;
 }
 
+// The prologue's first bytes, all fixed: what memmem looks for.
+constexpr size_t kHeadSize = 16;
+struct Head {
+  unsigned char bytes[kHeadSize];
+};
+constexpr Head PrologueHead() {
+  Head h{};
+  for (size_t i = 0; i < kHeadSize; i++) h.bytes[i] = static_cast<unsigned char>(kPrologue[i]);
+  return h;
+}
+constexpr bool HeadIsFixed() {
+  for (size_t i = 0; i < kHeadSize; i++) {
+    if (kPrologue[i] < 0) return false;
+  }
+  return true;
+}
+static_assert(HeadIsFixed(), "memmem needs the prologue's first bytes fixed");
+constexpr Head kHead = PrologueHead();
+
 // The prologue in [lo, hi) if it is there exactly once, else null (not the
-// V8 we know). memmem on its first 16 bytes: ~10 times faster than trying
+// V8 we know). memmem on its first bytes: ~10 times faster than trying
 // every byte.
 unsigned char* FindPrologue(uintptr_t lo, uintptr_t hi) {
-  static constexpr unsigned char kHead[16] = {0x4c, 0x8b, 0x47, 0x27, 0x4d, 0x8b, 0x40, 0x07,
-                                              0x41, 0x0f, 0xb7, 0x48, 0x15, 0xf6, 0xc1, 0x3e};
   unsigned char* const first = reinterpret_cast<unsigned char*>(lo);
   const size_t size = hi - lo;
   unsigned char* found = nullptr;
   for (size_t at = 0; at + kPrologueSize <= size;) {
-    auto* p = static_cast<unsigned char*>(memmem(first + at, size - at, kHead, sizeof kHead));
+    auto* p = static_cast<unsigned char*>(memmem(first + at, size - at, kHead.bytes, kHeadSize));
     if (p == nullptr || p + kPrologueSize > first + size) break;
     if (IsPrologue(p)) {
       if (found != nullptr) return nullptr;

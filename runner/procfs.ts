@@ -12,8 +12,9 @@ export interface ProcStat {
   readonly session: number;
 }
 
-/** /proc/<pid>/stat, or null once the process is gone (reaped). */
-export function readStat(pid: number): ProcStat | null {
+/** The fields of /proc/<pid>/stat from field 3 (state) on, so field N is
+ *  at index N - 3; null once the process is gone (reaped). */
+export function statFields(pid: number | 'self'): string[] | null {
   let text: string;
   try {
     text = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
@@ -23,8 +24,13 @@ export function readStat(pid: number): ProcStat | null {
   // Field 2 is the command in parentheses and may itself contain spaces and
   // ')', so the fixed fields are counted from the LAST ')'.
   const close = text.lastIndexOf(')');
-  if (close < 0) return null;
-  const rest = text.slice(close + 2).split(' ');
+  return close < 0 ? null : text.slice(close + 2).split(' ');
+}
+
+/** /proc/<pid>/stat, or null once the process is gone (reaped). */
+export function readStat(pid: number): ProcStat | null {
+  const rest = statFields(pid);
+  if (rest === null) return null;
   return {
     pid,
     state: rest[0],

@@ -16,6 +16,7 @@ import * as native from '../../native';
 import type { ChildBody } from '../../runner/child';
 import type { TestCase } from '../../runner/events';
 import type { LoadedSuite, TestSource } from '../../runner/load';
+import { statFields } from '../../runner/procfs';
 
 interface FakeTest extends TestCase {
   readonly kind: string;
@@ -34,11 +35,9 @@ class FakeStartupError extends Error {
 
 const PASSED = { status: 'passed', cause: null, failure: null };
 
-/** This process's scheduling policy (0 SCHED_OTHER, 3 SCHED_BATCH): field 41
- *  of /proc/self/stat, counted after the command name's closing parenthesis. */
+/** This process's scheduling policy (0 SCHED_OTHER, 3 SCHED_BATCH): field 41 of /proc/self/stat. */
 export function schedPolicy(): string {
-  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3];
+  return statFields('self')![41 - 3];
 }
 
 /** Attempts so far of each flaky test, by file and name. */

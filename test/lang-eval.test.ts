@@ -12,13 +12,10 @@ import { Err, Ok, StructValue, Value } from '../runtime/values';
 import { showValue } from '../runtime/show';
 import { parseSource } from '../runtime/parser';
 import { canonicalAst, canonicalProgram, strictBase64, verifyDigest } from '../runtime/verify';
-import { createHash } from 'crypto';
+import { nodeSha256 as sha256 } from './helpers/node-sha256';
 import { startupFromSource } from '../runtime/startup';
 import { stdlibWorld } from '../runtime/stdlib';
 import { MemoryLoader } from '../runtime/loader';
-
-// digests computed by node:crypto, independently of the runtime's own
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();
 
 const RES = ':Result<i64,wat::core::EvalError>';
 

@@ -16,12 +16,9 @@ import { startupFromSource } from '../runtime/startup';
 import { stdlibWorld } from '../runtime/stdlib';
 import { runSandboxedSource } from '../runtime/sandbox';
 import { canonicalProgram } from '../runtime/verify';
-import { createHash } from 'crypto';
+import { nodeSha256 as sha256 } from './helpers/node-sha256';
 import { Loader, World } from '../runtime/world';
 import { Some, StructValue } from '../runtime/values';
-
-// digests computed by node:crypto, independently of the runtime's own
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'wat-load-')));
 function write(rel: string, text: string): string {

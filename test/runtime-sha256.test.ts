@@ -4,13 +4,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'child_process';
-import { createHash, randomBytes } from 'crypto';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { sha256 } from '../runtime/sha256';
-
-const nodeSha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
+import { nodeSha256 } from './helpers/node-sha256';
 
 test('the FIPS 180-4 examples', () => {
   assert.is(sha256('').toString('hex'), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
@@ -24,15 +23,15 @@ test('the FIPS 180-4 examples', () => {
 test('every length around the block and padding boundaries, and UTF-8 strings', () => {
   for (let n = 0; n <= 300; n++) {
     const bytes = randomBytes(n);
-    assert.is(sha256(bytes).toString('hex'), nodeSha256(bytes), `length ${n}`);
+    assert.is(sha256(bytes).toString('hex'), nodeSha256(bytes).toString('hex'), `length ${n}`);
   }
-  for (const s of ['héllo wörld', '日本語のテキスト', '🙂'.repeat(40)]) assert.is(sha256(s).toString('hex'), nodeSha256(s));
+  for (const s of ['héllo wörld', '日本語のテキスト', '🙂'.repeat(40)]) assert.is(sha256(s).toString('hex'), nodeSha256(s).toString('hex'));
 });
 
 test('large inputs, on both sides of the hand-over to node:crypto', () => {
   for (const n of [64 * 1024 - 1, 64 * 1024, 1 << 20]) {
     const bytes = randomBytes(n);
-    assert.is(sha256(bytes).toString('hex'), nodeSha256(bytes), `length ${n}`);
+    assert.is(sha256(bytes).toString('hex'), nodeSha256(bytes).toString('hex'), `length ${n}`);
   }
 });
 

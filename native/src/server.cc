@@ -420,7 +420,7 @@ int Spares(const State& st) {
 // A queued test is waiting and fewer than -j spares stand at their gates.
 bool SpareWanted(const State& st) { return st.queued > 0 && Spares(st) < st.jobs; }
 
-// Opens a spare's gate: from here it runs its test, and the parent times it.
+// Opens a spare's gate: from here it runs its test, timed from now (ReportStarted).
 void Release(Child* c) {
   ssize_t n;
   do n = write(c->gate, "g", 1);

@@ -6,6 +6,7 @@
 
 import * as fs from 'fs';
 import * as os from 'os';
+import { carryingEnv } from './node-env';
 
 /** Set in the re-executed process, so a flag that somehow does not take
  *  effect produces an error instead of an endless chain of re-executions. */
@@ -40,7 +41,8 @@ export function reexecSingleThreaded(argv: readonly string[]): Promise<number> {
   const script = process.argv[1];
   const child = spawn(process.execPath, [...shebangFlags(script), ...process.execArgv, script, ...argv], {
     stdio: 'inherit',
-    env: { ...process.env, [REEXEC_ENV]: '1' },
+    // the re-run parses no CA file at start either (node-env.ts)
+    env: { ...carryingEnv(process.env), [REEXEC_ENV]: '1' },
   });
   // On a terminal Ctrl-C reaches both processes anyway; `kill -INT <this
   // pid>` reaches only us, so pass it on. A second SIGINT is harmless.

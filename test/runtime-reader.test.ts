@@ -18,6 +18,14 @@ test('keyword paths keep brackets, tuple and function types whole', () => {
   assert.equal(kinds, [':Vec<String>', ':(i64,String)', ':fn(i64)->i64', ':wat::core::<', ':wat::core::>=', ':HashMap<String,Vec<i64>>']);
 });
 
+test('token boundaries: keywords and symbols end at brackets, quotes, comments and every kind of space', () => {
+  const toks = lex('(f :a::b)(g:x "s":y;c\n:z\f:w\vsym"t")', 'b');
+  assert.equal(toks.map((t) => t.value ?? t.kind), ['lparen', 'f', ':a::b', 'rparen', 'lparen', 'g:x', 's', ':y', ':z', ':w', 'sym', 't', 'rparen']);
+  assert.equal(lex('a ; no newline at the end', 'b').map((t) => t.value), ['a']);
+  assert.equal(lex(':wat::core::> :Vec<i64>)', 'b').map((t) => t.value ?? t.kind), [':wat::core::>', ':Vec<i64>', 'rparen']);
+  assert.throws(() => lex(':Vec<i64', 'b'), /unclosed bracket in keyword/);
+});
+
 test('whitespace inside a bracketed keyword is an error with a location and a fix', () => {
   try {
     lex('(x :(i64, String))', 'k.wat');
@@ -31,9 +39,10 @@ test('whitespace inside a bracketed keyword is an error with a location and a fi
 });
 
 test('numbers: i64 beyond 2^53 stays exact, floats, negatives, out of range', () => {
-  const toks = lex('9007199254740993 -5 2.5 -0.25 1e3', 'n');
-  assert.equal(toks.map((t) => t.value), [9007199254740993n, -5, 2.5, -0.25, 1000]);
-  assert.equal(toks.map((t) => t.kind), ['int', 'int', 'float', 'float', 'float']);
+  const toks = lex('9007199254740993 -5 2.5 -0.25 1e3 999999999999999 -999999999999999 9007199254740991 -0', 'n');
+  assert.equal(toks.map((t) => t.value), [9007199254740993n, -5, 2.5, -0.25, 1000, 999999999999999, -999999999999999, 9007199254740991, -0]);
+  assert.equal(toks.map((t) => t.kind), ['int', 'int', 'float', 'float', 'float', 'int', 'int', 'int', 'int']);
+  assert.ok(Object.is(toks[8].value, 0), 'the i64 -0 is 0, not a negative zero');
   assert.throws(() => lex('9223372036854775808', 'n'), /does not fit in i64/);
   assert.throws(() => lex('12abc', 'n'), /invalid numeric literal/);
 });

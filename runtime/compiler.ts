@@ -203,7 +203,9 @@ function compileBody(
   sig.params.forEach((p, i) => {
     scope = bind(scope, p.sym, i);
   });
-  if (parent === null && body.length === 1 && loopable(body[0], world, proto.name) && callsSelf(body[0], proto.name)) {
+  // (a pure body makes no wat call, so it has no self call to loop on: callsSelf would
+  // walk it, quoted forms and all, for nothing — a deftest's sandboxed program, say)
+  if (parent === null && body.length === 1 && !isPure(body[0], world) && loopable(body[0], world, proto.name) && callsSelf(body[0], proto.name)) {
     // a self-tail-recursive function with no other suspension point: one generated JS loop
     const g = new Gen(ctx);
     g.inlineInts = true;

@@ -89,9 +89,57 @@ function expand(form: Ast, lookup: MacroLookup, depth: number): Ast {
   const head = kids[0];
   if (head && head.kind === 'keyword') {
     const def = lookup(head.text);
-    if (def) return expand(expandCall(def, kids.slice(1), form.loc), lookup, depth + 1);
+    if (def) {
+      const args = kids.slice(1);
+      const out = expandCall(def, args, form.loc);
+      // The arguments in `out` are expanded already (children first), so only
+      // the template can make a call left to expand; when it cannot, walking
+      // the result again would rebuild nothing (a deftest: ~40 nodes a test).
+      return mayCallMacros(def, args, lookup) ? expand(out, lookup, depth + 1) : out;
+    }
   }
   return changed ? new Ast('list', kids, form.loc, form.scopes) : form;
+}
+
+/** What a template can put at the head of a list: always possibly a macro
+ *  call, or only when one of these parameters is bound to a macro's name. */
+type HeadShape = true | readonly string[];
+
+// Per lookup (one world's macros, fixed once expansion starts) and macro.
+const templateHeads = new WeakMap<MacroLookup, WeakMap<MacroDef, HeadShape>>();
+
+/** Could this call's expansion hold a macro call? Its template's lists are
+ *  headed by keywords that name no macro, or by parameters whose arguments
+ *  name none, and it nests no quasiquote: then no. */
+function mayCallMacros(def: MacroDef, args: readonly Ast[], lookup: MacroLookup): boolean {
+  let known = templateHeads.get(lookup);
+  if (!known) templateHeads.set(lookup, (known = new WeakMap()));
+  let shape = known.get(def);
+  if (shape === undefined) known.set(def, (shape = headShape(def.template, lookup)));
+  if (shape === true) return true;
+  return shape.some((param) => {
+    const i = def.params.indexOf(param);
+    const arg = i >= 0 ? args[i] : null; // the rest parameter heads only through a splice, ruled out below
+    return arg === null || (arg.kind === 'keyword' && lookup(arg.text) !== undefined);
+  });
+}
+
+function headShape(template: Ast, lookup: MacroLookup): HeadShape {
+  const params: string[] = [];
+  const visit = (t: Ast): boolean => {
+    if (!t.isList() || t.items.length === 0) return true;
+    const h = t.items[0];
+    if (h.kind === 'keyword') {
+      if (h.text === UNQ) return true; // an argument, expanded already
+      if (h.text === QUASI || lookup(h.text) !== undefined) return false;
+    } else if (h.isList() && h.head() === UNQ && h.items.length === 2 && h.items[1].isSymbol()) {
+      params.push(h.items[1].text);
+    } else if (h.isList() && h.head() === SPLICE) {
+      return false; // whatever the splice starts with
+    }
+    return t.items.every((k) => k.head() === SPLICE || visit(k));
+  };
+  return visit(template) ? params : true;
 }
 
 function expandCall(def: MacroDef, args: Ast[], at: Loc): Ast {

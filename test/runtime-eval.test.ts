@@ -112,6 +112,16 @@ test('defmacro with & rest and quasiquote splicing', () => {
   assert.is(evalExpr('(:t::sum-all 1 2 3 4)', ':i64', defs), 10);
 });
 
+test('a macro\'s expansion expands again where its template calls a macro, by name or through an argument', () => {
+  const defs = `(:wat::core::defmacro (:t::inc (e :AST<i64>) -> :AST<i64>) \`(:wat::core::i64::+ ,e 1))
+    (:wat::core::defmacro (:t::inc-twice (e :AST<i64>) -> :AST<i64>) \`(:t::inc (:t::inc ,e)))
+    (:wat::core::defmacro (:t::apply (f :AST<()>) (e :AST<i64>) -> :AST<i64>) \`(,f ,e))
+    (:wat::core::defmacro (:t::apply-all & (call :AST<()>) -> :AST<i64>) \`(,@call))`;
+  assert.is(evalExpr('(:t::inc-twice 5)', ':i64', defs), 7, 'a template calling a macro by name');
+  assert.is(evalExpr('(:t::apply :t::inc 5)', ':i64', defs), 6, 'a macro name passed in and put at the head of a list');
+  assert.is(evalExpr('(:t::apply-all :t::inc-twice 1)', ':i64', defs), 3, 'a macro name spliced to the head of a list');
+});
+
 test('macro hygiene: a template binding never captures the caller\'s name', () => {
   const defs = `(:wat::core::defmacro (:t::twice-plus (e :AST<i64>) -> :AST<i64>)
     \`(:wat::core::let* (((tmp :i64) 100)) (:wat::core::i64::+ tmp ,e)))`;

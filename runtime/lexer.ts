@@ -20,8 +20,11 @@ export interface Token {
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
 
+/** What separates tokens; the scanners below are built from it too. */
+const SPACES = ' \n\t\r\f\v';
+
 function isSpace(c: string): boolean {
-  return c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f' || c === '\v';
+  return SPACES.includes(c);
 }
 
 function isDigit(c: string | undefined): boolean {
@@ -33,9 +36,9 @@ const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t'
 // Sticky scanners: the regex engine runs compiled code from the first token,
 // where a character loop runs in V8's interpreter until it gets hot, and a
 // file is lexed once (1000 deftests, cold: ~20 ms as a loop).
-const SYMBOL = /[^ \n\t\r\f\v()";]+/y;
+const SYMBOL = new RegExp(`[^${SPACES}()";]+`, 'y');
 /** A keyword without brackets; one followed by `(`, `<` or `>` takes the long way. */
-const PLAIN_KEYWORD = /:[^ \n\t\r\f\v()";<>]*/y;
+const PLAIN_KEYWORD = new RegExp(`:[^${SPACES}()";<>]*`, 'y');
 
 export function lex(src: string, file: string): Token[] {
   const tokens: Token[] = [];
@@ -48,18 +51,17 @@ export function lex(src: string, file: string): Token[] {
   };
 
   while (i < src.length) {
-    const code = src.charCodeAt(i);
-    if (code === 10) {
+    const c = src[i];
+    if (c === '\n') {
       i++;
       line++;
       lineStart = i;
       continue;
     }
-    if (code === 32 || code === 9 || code === 13 || code === 12 || code === 11) {
+    if (isSpace(c)) {
       i++;
       continue;
     }
-    const c = src[i];
     if (c === ';') {
       const eol = src.indexOf('\n', i);
       i = eol < 0 ? src.length : eol;
@@ -181,12 +183,10 @@ function bracketedKeywordEnd(src: string, i: number, fail: (m: string, l: Loc, h
   return j;
 }
 
-const SAFE_INT = /^-?[0-9]{1,15}$/;
-
 function lexNumber(raw: string, at: Loc, fail: (m: string, l: Loc, h?: string | null) => never): Token {
-  // up to 15 digits is always a safe integer: no BigInt needed (and -0 is 0: i64 has no negative zero)
-  if (SAFE_INT.test(raw)) return { kind: 'int', value: Number(raw) || 0, loc: at };
   if (/^-?[0-9]+$/.test(raw)) {
+    // up to 15 digits is always a safe integer: no BigInt needed (and -0 is 0: i64 has no negative zero)
+    if (raw.length - (raw[0] === '-' ? 1 : 0) <= 15) return { kind: 'int', value: Number(raw) || 0, loc: at };
     const big = BigInt(raw);
     if (big < I64_MIN || big > I64_MAX) fail(`integer literal ${raw} does not fit in i64`, at, 'i64 ranges from -9223372036854775808 to 9223372036854775807');
     const n = Number(big);

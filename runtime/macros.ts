@@ -101,9 +101,10 @@ function expand(form: Ast, lookup: MacroLookup, depth: number): Ast {
   return changed ? new Ast('list', kids, form.loc, form.scopes) : form;
 }
 
-/** What a template can put at the head of a list: always possibly a macro
- *  call, or only when one of these parameters is bound to a macro's name. */
-type HeadShape = true | readonly string[];
+/** What a template can put at the head of a list: possibly a macro call
+ *  always (true), or only when the argument at one of these positions is a
+ *  macro's name. */
+type HeadShape = true | readonly number[];
 
 // Per lookup (one world's macros, fixed once expansion starts) and macro.
 const templateHeads = new WeakMap<MacroLookup, WeakMap<MacroDef, HeadShape>>();
@@ -115,31 +116,30 @@ function mayCallMacros(def: MacroDef, args: readonly Ast[], lookup: MacroLookup)
   let known = templateHeads.get(lookup);
   if (!known) templateHeads.set(lookup, (known = new WeakMap()));
   let shape = known.get(def);
-  if (shape === undefined) known.set(def, (shape = headShape(def.template, lookup)));
-  if (shape === true) return true;
-  return shape.some((param) => {
-    const i = def.params.indexOf(param);
-    const arg = i >= 0 ? args[i] : null; // the rest parameter heads only through a splice, ruled out below
-    return arg === null || (arg.kind === 'keyword' && lookup(arg.text) !== undefined);
-  });
+  if (shape === undefined) known.set(def, (shape = headShape(def, lookup)));
+  return shape === true || shape.some((i) => args[i].kind === 'keyword' && lookup(args[i].text) !== undefined);
 }
 
-function headShape(template: Ast, lookup: MacroLookup): HeadShape {
-  const params: string[] = [];
+function headShape(def: MacroDef, lookup: MacroLookup): HeadShape {
+  const positions: number[] = [];
   const visit = (t: Ast): boolean => {
     if (!t.isList() || t.items.length === 0) return true;
     const h = t.items[0];
     if (h.kind === 'keyword') {
       if (h.text === UNQ) return true; // an argument, expanded already
       if (h.text === QUASI || lookup(h.text) !== undefined) return false;
-    } else if (h.isList() && h.head() === UNQ && h.items.length === 2 && h.items[1].isSymbol()) {
-      params.push(h.items[1].text);
+    } else if (h.isList() && h.head() === UNQ) {
+      // a fixed parameter's argument heads this list; anything else (the rest
+      // parameter, a malformed unquote that expansion reports) counts as a call
+      const i = h.items.length === 2 && h.items[1].isSymbol() ? def.params.indexOf(h.items[1].text) : -1;
+      if (i < 0) return false;
+      positions.push(i);
     } else if (h.isList() && h.head() === SPLICE) {
       return false; // whatever the splice starts with
     }
     return t.items.every((k) => k.head() === SPLICE || visit(k));
   };
-  return visit(template) ? params : true;
+  return visit(def.template) ? positions : true;
 }
 
 function expandCall(def: MacroDef, args: Ast[], at: Loc): Ast {

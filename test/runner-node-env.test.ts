@@ -35,6 +35,12 @@ function baseEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Runs the passing fixture with the env reporter: `bin/wat-test` itself, or `node bin/wat-test`. */
+function run(command: string[], extra: NodeJS.ProcessEnv) {
+  const [file, ...args] = command;
+  return spawnSync(file, [...args, '--reporter', reporter, pass], { cwd: dir, encoding: 'utf8', env: baseEnv(extra), timeout: 30_000 });
+}
+
 const seen = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!) as { extra: string | null; carried: string | null };
 
 test('restoreCarriedEnv puts back a carried value, and an empty one stays unset', () => {
@@ -57,20 +63,20 @@ test('carryingEnv moves the variable aside and leaves the caller\'s environment 
 });
 
 test('through the shebang: node reads no CA file, and the run sees NODE_EXTRA_CA_CERTS as given', () => {
-  const r = spawnSync(bin, ['--reporter', reporter, pass], { cwd: dir, encoding: 'utf8', env: baseEnv({ NODE_EXTRA_CA_CERTS: missing }), timeout: 30_000 });
+  const r = run([bin], { NODE_EXTRA_CA_CERTS: missing });
   assert.is(r.status, 0, r.stderr);
   assert.not.match(r.stderr, NODE_WARNING);
   assert.equal(seen(r.stdout), { extra: missing, carried: null });
 });
 
 test('through the shebang without the variable: it stays unset', () => {
-  const r = spawnSync(bin, ['--reporter', reporter, pass], { cwd: dir, encoding: 'utf8', env: baseEnv({ NODE_EXTRA_CA_CERTS: undefined }), timeout: 30_000 });
+  const r = run([bin], { NODE_EXTRA_CA_CERTS: undefined });
   assert.is(r.status, 0, r.stderr);
   assert.equal(seen(r.stdout), { extra: null, carried: null });
 });
 
 test('a plain `node bin/wat-test` reads it once (node does, before us); its re-run does not, and sees it as given', () => {
-  const r = spawnSync(process.execPath, [bin, '--reporter', reporter, pass], { cwd: dir, encoding: 'utf8', env: baseEnv({ NODE_EXTRA_CA_CERTS: missing }), timeout: 30_000 });
+  const r = run([process.execPath, bin], { NODE_EXTRA_CA_CERTS: missing });
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stderr.split(NODE_WARNING).length - 1, 1, r.stderr);
   assert.equal(seen(r.stdout), { extra: missing, carried: null });

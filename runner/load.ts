@@ -25,8 +25,9 @@ export interface TestSource<F extends LoadedSuite = LoadedSuite> {
    *  parent, just before the fork, so it must be cheap and must not run it. */
   childBody(suite: F, test: TestCase): ChildBody;
   /** Runs in the parent once the run's tests are known, before the first
-   *  fork: e.g. warming the runtime in proportion to the run. Optional. */
-  prepare?(testCount: number): void;
+   *  fork: e.g. compiling what each test needs, warming the runtime in
+   *  proportion to the run. Optional. */
+  prepare?(tests: readonly { readonly suite: F; readonly test: TestCase }[]): void;
 }
 
 export type FileLoad<F extends LoadedSuite> =

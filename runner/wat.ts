@@ -2,7 +2,7 @@
 // shaped as a TestSource. Everything else in runner/ works with any source,
 // which is how its tests run plain JavaScript children instead.
 
-import { LoadedFile, loadTestFile, runTest, warmUp } from '../runtime';
+import { compileAhead, LoadedFile, loadTestFile, runTest, warmUp } from '../runtime';
 import type { TestSource } from './load';
 import { withNormalTiering } from './tiering';
 
@@ -15,7 +15,11 @@ export const watSource: TestSource<LoadedFile> = {
   // Parent: parse, expand, resolve and freeze once; every child inherits it.
   load: (absPath) => loadTestFile(absPath),
   childBody: (file, test) => bodyOf(file, test.name),
-  // Parent: warm the runtime for the size of the run (runtime/index.ts warmUp).
+  // Parent: each test's sandboxed program compiled (runtime/sandbox-cache.ts),
+  // then the runtime warmed for the size of the run (runtime/index.ts warmUp),
   // with V8's own tiering: children inherit what it optimises (tiering.ts)
-  prepare: (testCount) => withNormalTiering(() => warmUp(testCount, (file, name) => bodyOf(file, name)())),
+  prepare: (tests) => {
+    for (const { suite, test } of tests) compileAhead(suite, test.name);
+    withNormalTiering(() => warmUp(tests.length, (file, name) => bodyOf(file, name)()));
+  },
 };

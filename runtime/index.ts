@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import { WatStartupError, WatRuntimeError } from './errors';
 import { FsLoader } from './loader';
 import { Scheduler } from './scheduler';
+import { compileSandboxesAhead } from './sandbox-cache';
 import { startupFromSource } from './startup';
 import { stdlibWorld } from './stdlib';
 import { failureCause, failureFromError, optString, userLocation } from './failure';
@@ -67,20 +68,22 @@ let warmFile: LoadedFile | null = null;
 let warmRuns = 0;
 
 /** Test runs the warm-up does at least, and at most for a large run. */
-const WARM_RUNS_MIN = 150;
-const WARM_RUNS_MAX = 500;
+const WARM_RUNS_MIN = 50;
+const WARM_RUNS_MAX = 150;
 
 /**
  * Get the parent ready to fork: build and compile the stdlib world and run a
  * few representative tests in-process, so that every function on a test's
  * path is compiled, and the hot ones optimised, before children inherit the
  * heap; otherwise every child repeats that work. `forTests` scales the
- * warm-up to the run: measured here (1000 trivial tests, mean child CPU
- * over three runs each), 150 warm-up runs leave a child 1.36 ms, 500 runs
- * 1.12 ms, 2,000 runs 1.08 ms — and 2,000 cost the parent ~0.2 s more than
- * 500 before the first fork. So a large run gains and a small one does not
- * wait. `run` runs one warm-up test (runTest by default): the runner passes
- * the closure its children call, so that they inherit that compiled too.
+ * warm-up to the run. Since children no longer compile their test's program
+ * (compileAhead), their path is short and soon warm: measured here (1000
+ * trivial tests, -j 2, mean child CPU over 8-10 alternating runs each), 10
+ * warm-up runs leave a child 1.12 ms, 50 runs 0.97-1.08 ms, 150 runs
+ * 0.97-1.07 ms, 500 runs 1.06 ms, and each run costs the parent ~0.1 ms
+ * before the first fork. `run` runs one warm-up test (runTest by default):
+ * the runner passes the closure its children call, so that they inherit
+ * that compiled too.
  */
 export function warmUp(forTests = 0, run: (file: LoadedFile, name: string) => unknown = runTest): void {
   if (warmFile === null) {
@@ -96,6 +99,8 @@ export function warmUp(forTests = 0, run: (file: LoadedFile, name: string) => un
     }
     const world = startupFromSource(WARM_UP_SOURCE, '<wat-test warm-up>', { file: null, loader: new FsLoader(), base: stdlibWorld() });
     warmFile = { file: '<wat-test warm-up>', tests: discoverTests(world, '<wat-test warm-up>'), world };
+    // as the run's tests are (compileAhead): the warm-up takes the children's path
+    for (const test of warmFile.tests) compileAhead(warmFile, test.name);
   }
   const target = Math.min(WARM_RUNS_MAX, Math.max(WARM_RUNS_MIN, 2 * forTests));
   // at least once through `run` on every call: the runner passes the closure its children call
@@ -151,6 +156,16 @@ export function discoverTests(world: World, file: string): TestCase[] {
     out.push({ name: cell.name, file, line: cell.loc.line, col: cell.loc.col });
   }
   return out.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/**
+ * In the parent, before the first fork: compiles the sandboxed program the
+ * test runs (a deftest's body, and programs that body runs), so that its
+ * child inherits it compiled instead of compiling it (sandbox-cache.ts).
+ */
+export function compileAhead(file: LoadedFile, testName: string): void {
+  const cell = file.world.fns.get(testName);
+  if (cell?.define) compileSandboxesAhead(cell.define);
 }
 
 /** Run one test to completion. Synchronous and never throws: the forked child calls this. */

@@ -10,6 +10,7 @@ import { bytesToLines, StringReader, StringWriter } from './io';
 import { MemoryLoader, ScopedLoader, LoadRefused } from './loader';
 import { Scheduler } from './scheduler';
 import { parseSource } from './parser';
+import { sandboxWorld } from './sandbox-cache';
 import { startupFromForms } from './startup';
 import { stdlibWorld } from './stdlib';
 import { failureFromError, makeFailure, runResult } from './failure';
@@ -28,20 +29,19 @@ export function runSandboxedSource(src: string, stdin: string[], scope: string |
     if (e instanceof WatStartupError) return runResult([], [], makeFailure(`startup: ${e.message}`, 'startup', { loc: e.location }));
     throw e;
   }
-  return runSandboxedForms(forms, stdin, scope);
+  return runSandboxed(forms, stdin, scope, false);
 }
 
 export function runSandboxedForms(forms: readonly Ast[], stdin: string[], scope: string | null): StructValue {
-  let loader: Loader;
-  try {
-    loader = scope === null ? new MemoryLoader() : new ScopedLoader(scope);
-  } catch (e) {
-    if (e instanceof LoadRefused) throw new WatRuntimeError(`run-sandboxed: scope ${JSON.stringify(scope)}: ${e.message}`);
-    throw e;
-  }
+  return runSandboxed(forms, stdin, scope, true);
+}
+
+// `reuse`: forms that come from code are compiled once per process
+// (sandbox-cache.ts); text parsed just now never comes again.
+function runSandboxed(forms: readonly Ast[], stdin: string[], scope: string | null, reuse: boolean): StructValue {
   let world: World;
   try {
-    world = startupFromForms(forms, { file: null, loader, base: stdlibWorld() });
+    world = reuse && scope === null ? sandboxWorld(forms) : startupFromForms(forms, { file: null, loader: sandboxLoader(scope), base: stdlibWorld() });
   } catch (e) {
     if (e instanceof WatStartupError) return runResult([], [], makeFailure(`startup: ${e.message}`, 'startup', { loc: e.location }));
     throw e;
@@ -60,6 +60,15 @@ export function runSandboxedForms(forms: readonly Ast[], stdin: string[], scope:
     failure = failureFromError(e);
   }
   return runResult(bytesToLines(stdout.snapshot()), bytesToLines(stderr.snapshot()), failure);
+}
+
+function sandboxLoader(scope: string | null): Loader {
+  try {
+    return scope === null ? new MemoryLoader() : new ScopedLoader(scope);
+  } catch (e) {
+    if (e instanceof LoadRefused) throw new WatRuntimeError(`run-sandboxed: scope ${JSON.stringify(scope)}: ${e.message}`);
+    throw e;
+  }
 }
 
 const MAIN_PARAMS = [':wat::io::IOReader', ':wat::io::IOWriter', ':wat::io::IOWriter'].map((t) => parseType(t));

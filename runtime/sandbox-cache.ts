@@ -84,16 +84,17 @@ export function compileSandboxesAhead(define: Ast, depth = 0): void {
 }
 
 function programsIn(form: Ast, out: Ast[][] = []): Ast[][] {
-  if (!form.isList()) return out;
-  const head = form.head();
-  if (head === ':wat::core::quote' || head === ':wat::core::quasiquote') return out; // data, not calls
+  if (form.kind !== 'list') return out;
   const items = form.items;
+  const first = items[0];
+  const head = first !== undefined && first.kind === 'keyword' ? (first.value as string) : null;
+  if (head === ':wat::core::quote' || head === ':wat::core::quasiquote') return out; // data, not calls
   const inMemory =
     (head === ':wat::kernel::run-sandboxed-ast' && items.length === 4 && items[3].isKeyword(':None')) ||
     (head === ':wat::test::run-ast' && items.length === 3);
   const forms = inMemory ? literalForms(items[1]) : null;
   if (forms) out.push(forms);
-  for (const item of items) programsIn(item, out);
+  for (let i = 0; i < items.length; i++) if (items[i].kind === 'list') programsIn(items[i], out);
   return out;
 }
 

@@ -18,6 +18,10 @@ export const CHILD_STDOUT_FD = 1;
 export const CHILD_STDERR_FD = 2;
 export const CHILD_RESULT_FD = 3;
 
+// A pass's record as bytes made once in the parent: encoding it in each
+// child allocated in node's shared Buffer pool, a page the child then copied.
+const PASSED_RECORD_BYTES = Buffer.from(PASSED_RECORD_EDN);
+
 /** Exit status when the child body itself throws (a bug, not a test failure). */
 export const CHILD_INTERNAL_ERROR_EXIT = 2;
 
@@ -51,7 +55,7 @@ export function runChild(body: ChildBody, write: (fd: number, data: string | Buf
     if (outcome.stderr.length > 0) write(CHILD_STDERR_FD, outcome.stderr);
     if (outcome.record !== null) {
       const record = outcome.record;
-      write(CHILD_RESULT_FD, isPlainPass(record) ? PASSED_RECORD_EDN : toEDNStringFromSimpleObject(record as never));
+      write(CHILD_RESULT_FD, isPlainPass(record) ? PASSED_RECORD_BYTES : toEDNStringFromSimpleObject(record as never));
     }
     return outcome.exitCode;
   } catch (err) {

@@ -20,6 +20,9 @@ export interface WatReader extends Opaque {
   rewind(): void;
 }
 
+/** Shared by every empty capture and input: nothing can be written into zero bytes. */
+export const NO_BYTES = Buffer.alloc(0);
+
 export class StringWriter implements WatWriter {
   readonly typeName = 'wat::io::IOWriter' as const;
   private chunks: Buffer[] = [];
@@ -31,7 +34,7 @@ export class StringWriter implements WatWriter {
   flush(): void {}
   snapshot(): Buffer {
     if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.size)];
-    return this.chunks[0] ?? Buffer.alloc(0);
+    return this.chunks[0] ?? NO_BYTES;
   }
 }
 

@@ -6,7 +6,7 @@
 
 import { Ast } from './ast';
 import { WatRuntimeError, WatStartupError } from './errors';
-import { bytesToLines, StringReader, StringWriter } from './io';
+import { bytesToLines, NO_BYTES, StringReader, StringWriter } from './io';
 import { MemoryLoader, ScopedLoader, LoadRefused } from './loader';
 import { Scheduler } from './scheduler';
 import { parseSource } from './parser';
@@ -51,7 +51,7 @@ function runSandboxed(forms: readonly Ast[], stdin: string[], scope: string | nu
 
   const stdout = new StringWriter();
   const stderr = new StringWriter();
-  const reader = new StringReader(Buffer.from(stdin.join('\n')));
+  const reader = new StringReader(stdin.length === 0 ? NO_BYTES : Buffer.from(stdin.join('\n')));
   let failure: StructValue | null = null;
   try {
     new Scheduler(world).runMain(':user::main', world.fn(':user::main')!.value!, [reader, stdout, stderr]);

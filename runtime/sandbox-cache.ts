@@ -6,9 +6,9 @@
 // 1000 trivial tests: 0.39 of 1.18 ms), repeated in every child. A world
 // from in-memory forms depends on nothing but those forms and the stdlib
 // world, and it is frozen: no run changes it. So the runner's parent
-// compiles each planned test's program ahead (compileSandboxesAhead) and
-// every child inherits it ready, and a program run again in one process
-// (the warm-up, a wat loop) is compiled once. Forms are told apart by
+// compiles each planned test's program ahead (compileSandboxesAhead), its
+// :user::main checked too, and every child inherits it ready; a program run
+// again in one process (the warm-up, a wat loop) is compiled once. Forms are told apart by
 // identity: a quoted form evaluates to the very Ast the compiler saw, so
 // the same call site always passes the same objects, and forms built at
 // run time (quasiquote) never match an older program's.
@@ -16,28 +16,35 @@
 import { Ast } from './ast';
 import { WatStartupError } from './errors';
 import { MemoryLoader } from './loader';
+import { mainSignatureProblem } from './main-signature';
 import { startupFromForms } from './startup';
 import { stdlibWorld } from './stdlib';
 import { World } from './world';
 
+/** A program ready to run: its frozen world and what is wrong with its :user::main (null: nothing). */
+export interface SandboxProgram {
+  readonly world: World;
+  readonly mainProblem: string | null;
+}
+
 interface Compiled {
   readonly forms: readonly Ast[];
   readonly base: World;
-  /** The frozen world, or the startup error every run of these forms reports. */
-  readonly outcome: World | WatStartupError;
+  /** The program, or the startup error every run of these forms reports. */
+  readonly outcome: SandboxProgram | WatStartupError;
 }
 
 /** By the program's last form; `forms` then confirms the rest. */
 const compiled = new WeakMap<Ast, Compiled>();
 
-/** The world of a sandbox with no file system (a MemoryLoader), built once per set of forms. Throws WatStartupError. */
-export function sandboxWorld(forms: readonly Ast[]): World {
+/** A sandbox program with no file system (a MemoryLoader), built once per set of forms. Throws WatStartupError. */
+export function sandboxProgram(forms: readonly Ast[]): SandboxProgram {
   const outcome = compiledOutcome(forms);
   if (outcome instanceof WatStartupError) throw outcome;
   return outcome;
 }
 
-function compiledOutcome(forms: readonly Ast[]): World | WatStartupError {
+function compiledOutcome(forms: readonly Ast[]): SandboxProgram | WatStartupError {
   const base = stdlibWorld();
   const last = forms[forms.length - 1];
   if (last === undefined) return build(forms, base); // nothing to key it by; builds fast anyway
@@ -48,9 +55,10 @@ function compiledOutcome(forms: readonly Ast[]): World | WatStartupError {
   return outcome;
 }
 
-function build(forms: readonly Ast[], base: World): World | WatStartupError {
+function build(forms: readonly Ast[], base: World): SandboxProgram | WatStartupError {
   try {
-    return startupFromForms(forms, { file: null, loader: new MemoryLoader(), base });
+    const world = startupFromForms(forms, { file: null, loader: new MemoryLoader(), base });
+    return { world, mainProblem: mainSignatureProblem(world) };
   } catch (e) {
     if (e instanceof WatStartupError) return e;
     throw e;
@@ -79,7 +87,7 @@ export function compileSandboxesAhead(define: Ast, depth = 0): void {
   for (const forms of programsIn(define)) {
     const outcome = compiledOutcome(forms);
     if (outcome instanceof WatStartupError) continue;
-    for (const cell of outcome.fns.values()) if (cell.define) compileSandboxesAhead(cell.define, depth + 1);
+    for (const cell of outcome.world.fns.values()) if (cell.define) compileSandboxesAhead(cell.define, depth + 1);
   }
 }
 

@@ -10,11 +10,11 @@ import { bytesToLines, NO_BYTES, StringReader, StringWriter } from './io';
 import { MemoryLoader, ScopedLoader, LoadRefused } from './loader';
 import { Scheduler } from './scheduler';
 import { parseSource } from './parser';
-import { sandboxWorld } from './sandbox-cache';
+import { mainSignatureProblem } from './main-signature';
+import { sandboxProgram } from './sandbox-cache';
 import { startupFromForms } from './startup';
 import { stdlibWorld } from './stdlib';
 import { failureFromError, makeFailure, runResult } from './failure';
-import { showType, sameType, parseType, UNIT_TYPE } from './types';
 import { StructValue } from './values';
 import { Loader, World } from './world';
 
@@ -40,13 +40,18 @@ export function runSandboxedForms(forms: readonly Ast[], stdin: string[], scope:
 // (sandbox-cache.ts); text parsed just now never comes again.
 function runSandboxed(forms: readonly Ast[], stdin: string[], scope: string | null, reuse: boolean): StructValue {
   let world: World;
+  let problem: string | null;
   try {
-    world = reuse && scope === null ? sandboxWorld(forms) : startupFromForms(forms, { file: null, loader: sandboxLoader(scope), base: stdlibWorld() });
+    if (reuse && scope === null) {
+      ({ world, mainProblem: problem } = sandboxProgram(forms));
+    } else {
+      world = startupFromForms(forms, { file: null, loader: sandboxLoader(scope), base: stdlibWorld() });
+      problem = mainSignatureProblem(world);
+    }
   } catch (e) {
     if (e instanceof WatStartupError) return runResult([], [], makeFailure(`startup: ${e.message}`, 'startup', { loc: e.location }));
     throw e;
   }
-  const problem = mainSignatureProblem(world);
   if (problem) return runResult([], [], makeFailure(`:user::main: ${problem}`, 'main-signature'));
 
   const stdout = new StringWriter();
@@ -70,22 +75,3 @@ function sandboxLoader(scope: string | null): Loader {
     throw e;
   }
 }
-
-const MAIN_PARAMS = [':wat::io::IOReader', ':wat::io::IOWriter', ':wat::io::IOWriter'].map((t) => parseType(t));
-const SLOTS = ['stdin', 'stdout', 'stderr'];
-
-/** Null when :user::main has the three-IO signature the kernel invokes; else what is wrong. */
-export function mainSignatureProblem(world: World): string | null {
-  const main = world.fn(':user::main');
-  if (!main) return ':user::main not defined — a wat program needs an entry point';
-  const ps = main.sig.params;
-  if (ps.length !== 3) return `:user::main must take exactly 3 parameters (stdin :wat::io::IOReader) (stdout :wat::io::IOWriter) (stderr :wat::io::IOWriter); got ${ps.length}`;
-  for (let i = 0; i < 3; i++) {
-    if (!sameType(ps[i].type, MAIN_PARAMS[i])) {
-      return `:user::main parameter #${i + 1} (${SLOTS[i]}) expected ${showType(MAIN_PARAMS[i])}, got ${showType(ps[i].type)}`;
-    }
-  }
-  if (!sameType(main.sig.ret, UNIT_TYPE)) return `:user::main return type expected :(), got ${showType(main.sig.ret)}`;
-  return null;
-}
-

@@ -5,8 +5,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { compileAhead, LoadedFile, loadTestFile, runTest } from '../runtime';
 import { parseSource } from '../runtime/parser';
-import { sandboxWorld } from '../runtime/sandbox-cache';
-import { runSandboxedSource } from '../runtime/sandbox';
+import { sandboxProgram } from '../runtime/sandbox-cache';
+
+const sandboxWorld = (forms: Parameters<typeof sandboxProgram>[0]) => sandboxProgram(forms).world;
+import { runSandboxedForms, runSandboxedSource } from '../runtime/sandbox';
+import { showValue } from '../runtime/show';
 import * as startup from '../runtime/startup';
 
 // Counts the worlds built from forms while `fn` runs. The count during
@@ -81,6 +84,18 @@ test('forms are told apart by identity: the same objects share a world, a new pa
   assert.is(sandboxWorld(forms.slice()), world);
   assert.is.not(sandboxWorld(parseSource(text, '<a>')), world);
   assert.is.not(sandboxWorld(forms.slice(0, 2).concat(parseSource(text, '<b>')[2])), world);
+});
+
+test('a program whose :user::main has the wrong signature is refused the same way on every run', () => {
+  const forms = parseSource(
+    '(:wat::config::set-dims! 1024) (:wat::config::set-capacity-mode! :error) (:wat::core::define (:user::main (stdin :wat::io::IOReader) -> :()) ())',
+    '<bad-main>',
+  );
+  assert.is(sandboxProgram(forms).mainProblem, sandboxProgram(forms).mainProblem);
+  assert.match(sandboxProgram(forms).mainProblem ?? '', /exactly 3 parameters/);
+  const runs = [runSandboxedForms(forms, [], null), runSandboxedForms(forms, [], null)].map((r) => showValue(r));
+  assert.match(runs[0], /:user::main: .*exactly 3 parameters/);
+  assert.is(runs[1], runs[0]);
 });
 
 test('source text (run-sandboxed) is compiled at each run, never kept', () => {

@@ -22,7 +22,7 @@ import { userLocation } from '../failure';
 import { EXIT } from '../index';
 import { FdReader, FdWriter } from '../io-fd';
 import { FsLoader, MemoryLoader } from '../loader';
-import { mainSignatureProblem } from '../sandbox';
+import { mainSignatureProblem } from '../main-signature';
 import { Scheduler } from '../scheduler';
 import { formatLoc, Loc } from '../source';
 import { startupFromForms, startupFromSource } from '../startup';

@@ -8,10 +8,10 @@
 // world, and it is frozen: no run changes it. So the runner's parent
 // compiles each planned test's program ahead (compileSandboxesAhead), its
 // :user::main checked too, and every child inherits it ready; a program run
-// again in one process (the warm-up, a wat loop) is compiled once. Forms are told apart by
-// identity: a quoted form evaluates to the very Ast the compiler saw, so
-// the same call site always passes the same objects, and forms built at
-// run time (quasiquote) never match an older program's.
+// again in one process (the warm-up, a wat loop) is compiled once. Forms
+// are told apart by identity: a quoted form evaluates to the very Ast the
+// compiler saw, so the same call site always passes the same objects, and
+// forms built at run time (quasiquote) never match an older program's.
 
 import { Ast } from './ast';
 import { WatStartupError } from './errors';

@@ -48,7 +48,7 @@ test('a test\'s program is compiled ahead, once: running the test builds no worl
   assert.is(outcome.record.status, 'passed');
 });
 
-test('a program the test runs (run-ast of program forms) is compiled ahead too', () => {
+test('a program the test runs (run-ast of program forms) is compiled ahead too, and still reads its own stdin', () => {
   const file = load(`(:wat::test::deftest :t::test-nested 1024 :error
     (:wat::test::assert-stdout-is
       (:wat::test::run-ast
@@ -56,9 +56,11 @@ test('a program the test runs (run-ast of program forms) is compiled ahead too',
           (:wat::config::set-dims! 1024)
           (:wat::config::set-capacity-mode! :error)
           (:wat::core::define (:user::main (stdin :wat::io::IOReader) (stdout :wat::io::IOWriter) (stderr :wat::io::IOWriter) -> :())
-            (:wat::io::IOWriter/println stdout "inner")))
-        (:wat::core::vec :String))
-      (:wat::core::vec :String "inner")))`);
+            (:wat::core::match (:wat::io::IOReader/read-line stdin) -> :()
+              ((Some line) (:wat::io::IOWriter/println stdout (:wat::core::string::join "" (:wat::core::vec :String "echo " line))))
+              (:None (:wat::io::IOWriter/println stdout "no input")))))
+        (:wat::core::vec :String "ping"))
+      (:wat::core::vec :String "echo ping")))`);
   assert.is(builds(() => compileAhead(file, ':t::test-nested')), 2);
   let outcome = runTest(file, ':t::test-nested');
   assert.is(builds(() => (outcome = runTest(file, ':t::test-nested'))), 0);

@@ -27,7 +27,7 @@ export interface TestSource<F extends LoadedSuite = LoadedSuite> {
   /** Runs in the parent once the run's tests are known, before the first
    *  fork: e.g. compiling what each test needs, warming the runtime in
    *  proportion to the run. Optional. */
-  prepare?(tests: readonly { readonly suite: F; readonly test: TestCase }[]): void;
+  prepare?(tests: readonly { readonly file: F; readonly test: TestCase }[]): void;
 }
 
 export type FileLoad<F extends LoadedSuite> =

@@ -78,7 +78,7 @@ export async function runSelection(session: Session, selection: Selection, stop?
   const timings = readTimings(session.timingsFile);
   const ordered = orderTests(selection.tests, options.seed, timings.size > 0 ? timings.durationOf : undefined);
   const tests: PlannedTest[] = ordered.map(({ file, test }) => ({ test, body: () => source.childBody(file, test) }));
-  source.prepare?.(ordered.map(({ file, test }) => ({ suite: file, test })));
+  source.prepare?.(ordered);
   const reporters: ReporterSet = createReporters(options.reporters, { out: io.stdout, env: io.env, cwd: io.cwd });
   const results: FinishedTest[] = [];
   const emit = broadcast(reporters.reporters);

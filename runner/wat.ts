@@ -19,7 +19,7 @@ export const watSource: TestSource<LoadedFile> = {
   // then the runtime warmed for the size of the run (runtime/index.ts warmUp),
   // with V8's own tiering: children inherit what it optimises (tiering.ts)
   prepare: (tests) => {
-    for (const { suite, test } of tests) compileAhead(suite, test.name);
+    for (const { file, test } of tests) compileAhead(file, test.name);
     withNormalTiering(() => warmUp(tests.length, (file, name) => bodyOf(file, name)()));
   },
 };

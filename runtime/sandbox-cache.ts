@@ -19,7 +19,7 @@ import { MemoryLoader } from './loader';
 import { mainSignatureProblem } from './main-signature';
 import { startupFromForms } from './startup';
 import { stdlibWorld } from './stdlib';
-import { World } from './world';
+import { Loader, World } from './world';
 
 /** A program ready to run: its frozen world and what is wrong with its :user::main (null: nothing). */
 export interface SandboxProgram {
@@ -29,12 +29,12 @@ export interface SandboxProgram {
 
 interface Compiled {
   readonly forms: readonly Ast[];
-  readonly base: World;
   /** The program, or the startup error every run of these forms reports. */
   readonly outcome: SandboxProgram | WatStartupError;
 }
 
-/** By the program's last form; `forms` then confirms the rest. */
+/** By the program's last form; `forms` then confirms the rest. (The stdlib
+ *  world every program is built on is built once per process.) */
 const compiled = new WeakMap<Ast, Compiled>();
 
 /** A sandbox program with no file system (a MemoryLoader), built once per set of forms. Throws WatStartupError. */
@@ -44,21 +44,25 @@ export function sandboxProgram(forms: readonly Ast[]): SandboxProgram {
   return outcome;
 }
 
+/** Builds a sandbox program's world on the stdlib and checks its :user::main, every time. Throws WatStartupError. */
+export function startProgram(forms: readonly Ast[], loader: Loader): SandboxProgram {
+  const world = startupFromForms(forms, { file: null, loader, base: stdlibWorld() });
+  return { world, mainProblem: mainSignatureProblem(world) };
+}
+
 function compiledOutcome(forms: readonly Ast[]): SandboxProgram | WatStartupError {
-  const base = stdlibWorld();
   const last = forms[forms.length - 1];
-  if (last === undefined) return build(forms, base); // nothing to key it by; builds fast anyway
+  if (last === undefined) return build(forms); // nothing to key it by; builds fast anyway
   const hit = compiled.get(last);
-  if (hit && hit.base === base && sameForms(hit.forms, forms)) return hit.outcome;
-  const outcome = build(forms, base);
-  compiled.set(last, { forms: forms.slice(), base, outcome });
+  if (hit && sameForms(hit.forms, forms)) return hit.outcome;
+  const outcome = build(forms);
+  compiled.set(last, { forms: forms.slice(), outcome });
   return outcome;
 }
 
-function build(forms: readonly Ast[], base: World): SandboxProgram | WatStartupError {
+function build(forms: readonly Ast[]): SandboxProgram | WatStartupError {
   try {
-    const world = startupFromForms(forms, { file: null, loader: new MemoryLoader(), base });
-    return { world, mainProblem: mainSignatureProblem(world) };
+    return startProgram(forms, new MemoryLoader());
   } catch (e) {
     if (e instanceof WatStartupError) return e;
     throw e;
@@ -93,9 +97,8 @@ export function compileSandboxesAhead(define: Ast, depth = 0): void {
 
 function programsIn(form: Ast, out: Ast[][] = []): Ast[][] {
   if (form.kind !== 'list') return out;
+  const head = form.head();
   const items = form.items;
-  const first = items[0];
-  const head = first !== undefined && first.kind === 'keyword' ? (first.value as string) : null;
   if (head === ':wat::core::quote' || head === ':wat::core::quasiquote') return out; // data, not calls
   const inMemory =
     (head === ':wat::kernel::run-sandboxed-ast' && items.length === 4 && items[3].isKeyword(':None')) ||

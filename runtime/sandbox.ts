@@ -10,13 +10,10 @@ import { bytesToLines, NO_BYTES, StringReader, StringWriter } from './io';
 import { MemoryLoader, ScopedLoader, LoadRefused } from './loader';
 import { Scheduler } from './scheduler';
 import { parseSource } from './parser';
-import { mainSignatureProblem } from './main-signature';
-import { sandboxProgram } from './sandbox-cache';
-import { startupFromForms } from './startup';
-import { stdlibWorld } from './stdlib';
+import { SandboxProgram, sandboxProgram, startProgram } from './sandbox-cache';
 import { failureFromError, makeFailure, runResult } from './failure';
 import { StructValue } from './values';
-import { Loader, World } from './world';
+import { Loader } from './world';
 
 let sandboxCount = 0;
 
@@ -39,20 +36,15 @@ export function runSandboxedForms(forms: readonly Ast[], stdin: string[], scope:
 // `reuse`: forms that come from code are compiled once per process
 // (sandbox-cache.ts); text parsed just now never comes again.
 function runSandboxed(forms: readonly Ast[], stdin: string[], scope: string | null, reuse: boolean): StructValue {
-  let world: World;
-  let problem: string | null;
+  let program: SandboxProgram;
   try {
-    if (reuse && scope === null) {
-      ({ world, mainProblem: problem } = sandboxProgram(forms));
-    } else {
-      world = startupFromForms(forms, { file: null, loader: sandboxLoader(scope), base: stdlibWorld() });
-      problem = mainSignatureProblem(world);
-    }
+    program = reuse && scope === null ? sandboxProgram(forms) : startProgram(forms, sandboxLoader(scope));
   } catch (e) {
     if (e instanceof WatStartupError) return runResult([], [], makeFailure(`startup: ${e.message}`, 'startup', { loc: e.location }));
     throw e;
   }
-  if (problem) return runResult([], [], makeFailure(`:user::main: ${problem}`, 'main-signature'));
+  const { world, mainProblem } = program;
+  if (mainProblem) return runResult([], [], makeFailure(`:user::main: ${mainProblem}`, 'main-signature'));
 
   const stdout = new StringWriter();
   const stderr = new StringWriter();

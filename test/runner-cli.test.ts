@@ -153,7 +153,7 @@ test('bin/wat-test started without --single-threaded re-runs itself with it, onc
 });
 
 test('the re-run takes its node flags from the script\'s own first line', () => {
-  assert.equal(shebangFlags(bin), ['--single-threaded', '--max-semi-space-size=1', '--initial-old-space-size=64']);
+  assert.equal(shebangFlags(bin), ['--single-threaded', '--v8-pool-size=1', '--max-semi-space-size=1', '--initial-old-space-size=64']);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wat-shebang-'));
   const script = (first: string) => {
     const f = path.join(dir, `s${Math.random().toString(36).slice(2)}`);

@@ -22,4 +22,3 @@ export function mainSignatureProblem(world: World): string | null {
   if (!sameType(main.sig.ret, UNIT_TYPE)) return `:user::main return type expected :(), got ${showType(main.sig.ret)}`;
   return null;
 }
-

@@ -6,11 +6,11 @@ import * as path from 'path';
 import { compileAhead, LoadedFile, loadTestFile, runTest } from '../runtime';
 import { parseSource } from '../runtime/parser';
 import { sandboxProgram } from '../runtime/sandbox-cache';
-
-const sandboxWorld = (forms: Parameters<typeof sandboxProgram>[0]) => sandboxProgram(forms).world;
 import { runSandboxedForms, runSandboxedSource } from '../runtime/sandbox';
 import { showValue } from '../runtime/show';
 import * as startup from '../runtime/startup';
+
+const sandboxWorld = (forms: Parameters<typeof sandboxProgram>[0]) => sandboxProgram(forms).world;
 
 // Counts the worlds built from forms while `fn` runs. The count during
 // compileAhead itself is asserted > 0 below, so a spy that stopped seeing

@@ -12,7 +12,8 @@ import { loadConfig } from './config';
 import { discoverTestFiles } from './discover';
 import { ExitStatus, NoTestsError, UsageError } from './errors';
 import { compileNameFilter } from './filter';
-import type { LoadedSuite, TestSource } from './load';
+import { HeadStart, headStartFits, startHead } from './head-start';
+import type { FileLoad, LoadedSuite, TestSource } from './load';
 import { HELP_TEXT, OptionDefaults, parseArgs, resolveOptions } from './options';
 import { watchForClosedStdout } from './closed-stdout';
 import { isSingleThreaded, reexecSingleThreaded, REEXEC_ENV } from './reexec';
@@ -120,7 +121,19 @@ async function run(argv: readonly string[], io: CliIO, deps: CliDeps): Promise<n
     return watch(session, { stdin: io.stdin, dependencies });
   }
 
-  const loads = loadAll(session, files);
+  // the first file's tests may start while the others load (head-start.ts)
+  const early = headStartFits(options, files) ? startHead(session, files) : null;
+  try {
+    return await runFiles(session, files, early?.loads ?? [], early?.head ?? null);
+  } finally {
+    await early?.head?.abandon(); // when the run did not get as far as running it
+  }
+}
+
+async function runFiles(session: Session, files: readonly string[], loaded: FileLoad<LoadedSuite>[], head: HeadStart | null): Promise<number> {
+  const { options, io } = session;
+  const searched = options.paths.join(', ');
+  const loads = [...loaded, ...loadAll(session, files.slice(loaded.length))];
   const selection = selectTests(session, loads);
   if (selection.tests.length === 0 && selection.total === 0 && loads.every((l) => l.ok)) {
     throw new NoTestsError(
@@ -139,7 +152,7 @@ async function run(argv: readonly string[], io: CliIO, deps: CliDeps): Promise<n
     return failed.length > 0 ? ExitStatus.failed : ExitStatus.passed;
   }
 
-  const { finished } = await runSelection(session, selection, stdoutGone);
+  const { finished } = await runSelection(session, selection, stdoutGone, head);
   if (finished.interrupted !== null) return ExitStatus[finished.interrupted];
   const bad = finished.failed + finished.timedOut + finished.crashed + finished.fileErrors;
   return bad > 0 ? ExitStatus.failed : ExitStatus.passed;

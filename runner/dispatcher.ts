@@ -18,6 +18,7 @@ import type {
 } from './events';
 import { ExecuteOptions, RunningTest, startTest } from './executor';
 import { ForkServer } from './fork-server';
+import type { HeadStart } from './head-start';
 import { reapStrays } from './leaks';
 import type { FileLoad, LoadedSuite } from './load';
 
@@ -51,6 +52,12 @@ export interface RunPlan {
    * instead of from this process. Ignored when a test swaps `start`.
    */
   readonly forkServer?: boolean;
+  /**
+   * The first tests of `tests`, already queued in a server of their own
+   * (head-start.ts); the rest are forked from this run's server with the
+   * jobs the head does not use.
+   */
+  readonly head?: HeadStart | null;
 }
 
 /** How a test is started; the executor's startTest unless a test swaps it. */
@@ -69,7 +76,8 @@ const INTERRUPTS: readonly InterruptSignal[] = ['SIGINT', 'SIGTERM'];
 const QUEUED_AHEAD = 12;
 
 export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest = startTest): Promise<RunFinished> {
-  const startedAt = performance.now();
+  const head = plan.head ?? null;
+  const startedAt = head?.startedAt ?? performance.now();
   const retries = plan.retries ?? 0;
   const bail = plan.bail ?? null;
   const slowMs = plan.slowMs ?? null;
@@ -133,17 +141,30 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
   const onStop = () => onSignal(plan.stop?.reason === 'SIGPIPE' ? 'SIGPIPE' : 'SIGINT');
   plan.stop?.addEventListener('abort', onStop);
   if (plan.stop?.aborted) onStop();
+  const early = head?.takeSignal();
+  if (early) onSignal(early);
 
-  // one body per planned test, known to the server before it forks
-  const server = plan.forkServer && start === startTest && plan.tests.length > 0 ? ForkServer.open(plan.tests.map((p) => p.body()), plan.jobs) : null;
-  // The server runs at most -j tests and starts a queued one the moment one
-  // exits, without a round trip through us. Not with retries: a retry is
-  // forked here, outside the server's count, and would make it -j + 1.
-  const capacity = server && retries === 0 ? plan.jobs + QUEUED_AHEAD : plan.jobs;
-  const indexOf = new Map(plan.tests.map((p, i) => [p, i]));
+  // A head's tests are already queued; what the head's server does not run
+  // at once, this run's server may (-j in all).
+  const headCount = head?.tests.length ?? 0;
+  let headLeft = headCount;
+  let headUnstarted = headCount;
+  let jobsHere = plan.jobs - (head?.jobs ?? 0);
+  let headClosed: Promise<void> | null = null;
+  const closeHead = () => (headClosed ??= head ? head.server.close() : Promise.resolve());
+  let server: ForkServer | null = null;
   try {
+    // one body per planned test not in the head, known to the server before it forks
+    if (plan.forkServer && start === startTest && plan.tests.length > headCount) {
+      server = ForkServer.open(plan.tests.slice(headCount).map((p) => p.body()), jobsHere);
+    }
+    // The server runs at most -j tests and starts a queued one the moment one
+    // exits, without a round trip through us. Not with retries: a retry is
+    // forked here, outside the server's count, and would make it -j + 1.
+    const capacity = server && retries === 0 ? plan.jobs + QUEUED_AHEAD : plan.jobs;
+    const indexOf = new Map(plan.tests.slice(headCount).map((p, i) => [p, i]));
     await new Promise<void>((resolve, reject) => {
-      let next = 0;
+      let next = headCount;
       // Reporters see at most -j tests between start and end. The server
       // starts a queued test as the previous one exits, which can be before
       // that one's end is reported here; its start then waits for that end.
@@ -157,6 +178,15 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
         if (shown < plan.jobs) show();
         else unshown.push(show);
       };
+      // A head test's end: once the head has started its last test, each
+      // end hands its job to this run's server.
+      const headEnded = () => {
+        if (--headLeft === 0) void closeHead();
+        if (server && headUnstarted === 0 && plan.jobs - headLeft > jobsHere) {
+          jobsHere = plan.jobs - headLeft;
+          server.setJobs(jobsHere);
+        }
+      };
       const launch = (planned: PlannedTest, previous: readonly TestResult[]) => {
         // a retry asks for a fresh body (once per attempt), which only this process can fork
         const first = previous.length === 0;
@@ -164,10 +194,14 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
         const handle = server && first
           ? server.startTest(planned.test, indexOf.get(planned)!, plan.execute, announce(planned))
           : start(planned.test, planned.body(), plan.execute);
+        track(planned, previous, handle, false);
+      };
+      const track = (planned: PlannedTest, previous: readonly TestResult[], handle: RunningTest, fromHead: boolean) => {
         running.add(handle);
         handle.done
           .then((outcome) => {
             running.delete(handle);
+            if (fromHead) headEnded();
             if (outcome.kind === 'finished') {
               const r = outcome.result;
               // A retry takes the slot its failed attempt just freed.
@@ -183,11 +217,16 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
           .catch(reject);
       };
       const fill = () => {
-        while (!stopping() && running.size < capacity && next < plan.tests.length) {
+        while (!stopping() && running.size - headLeft < capacity && next < plan.tests.length) {
           launch(plan.tests[next++], []);
         }
         if (running.size === 0 && (stopping() || next >= plan.tests.length)) resolve();
       };
+      head?.handles.forEach((handle, i) => track(plan.tests[i], [], handle, true));
+      head?.onStarted((i) => {
+        headUnstarted--;
+        announce(plan.tests[i])();
+      });
       fill();
     });
   } finally {
@@ -195,7 +234,7 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
     plan.stop?.removeEventListener('abort', onStop);
     // Only non-empty when a reporter or the executor threw: stop the rest.
     for (const r of running) r.abort();
-    await server?.close();
+    await Promise.all([server?.close(), head && closeHead()]);
     reapStrays();
   }
 

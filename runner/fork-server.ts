@@ -17,6 +17,7 @@
 //          ◀── "data <seq> <stream> <n>" + n bytes   (stdout, stderr, result)
 //          ◀── "exit <seq> <status> … <rusage> <strays> <elapsed>"
 //          ── "abandon <seq>" ──▶  (only if its pipes stay open after its exit)
+//          ── "jobs <n>" ──▶       (head-start.ts: two servers share -j)
 //          ◀── "ended <seq> <totals>"
 //
 // The server only knows the test bodies it was forked with: the dispatcher
@@ -165,6 +166,12 @@ export class ForkServer {
         if (!this.dead) this.send(`cancel ${seq}\n`);
       },
     };
+  }
+
+  /** From now on the server runs at most `jobs` tests at once (fewer only
+   *  holds back what starts next). */
+  setJobs(jobs: number): void {
+    if (!this.dead) this.send(`jobs ${jobs}\n`);
   }
 
   /** Ends the server (its test children are all reaped by then) and reaps it. */

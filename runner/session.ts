@@ -7,6 +7,7 @@ import { broadcast, createReporters, ReporterSet } from '../reporters';
 import { dispatch, PlannedTest } from './dispatcher';
 import type { FinishedTest, RunEvent, RunFinished, TestCase } from './events';
 import type { NameFilter } from './filter';
+import type { HeadStart } from './head-start';
 import { FileLoad, loadFiles, LoadedSuite, TestSource } from './load';
 import type { Options } from './options';
 import { orderTests } from './plan';
@@ -72,13 +73,23 @@ export interface RunOutcome {
   readonly results: readonly FinishedTest[];
 }
 
-/** Runs the selected tests of `loads` with fresh reporters. */
-export async function runSelection(session: Session, selection: Selection, stop?: AbortSignal): Promise<RunOutcome> {
-  const { options, io, source } = session;
+/** The order `items` start in (the seed's shuffle, then the timings), each
+ *  with its child's body, once the source has prepared for them. */
+export function planTests(session: Session, items: readonly { file: LoadedSuite; test: TestCase }[]): PlannedTest[] {
+  const { options, source } = session;
   const timings = readTimings(session.timingsFile);
-  const ordered = orderTests(selection.tests, options.seed, timings.size > 0 ? timings.durationOf : undefined);
-  const tests: PlannedTest[] = ordered.map(({ file, test }) => ({ test, body: () => source.childBody(file, test) }));
-  source.prepare?.(ordered);
+  const ordered = orderTests(items, options.seed, timings.size > 0 ? timings.durationOf : undefined);
+  if (ordered.length > 0) source.prepare?.(ordered);
+  return ordered.map(({ file, test }) => ({ test, body: () => source.childBody(file, test) }));
+}
+
+/** Runs the selected tests of `loads` with fresh reporters; a head start's
+ *  tests (already running) first. */
+export async function runSelection(session: Session, selection: Selection, stop?: AbortSignal, head?: HeadStart | null): Promise<RunOutcome> {
+  const { options, io } = session;
+  // a head start's tests run first, as queued; the rest in their own order
+  const early = new Set(head?.tests.map((p) => p.test));
+  const tests: PlannedTest[] = [...(head?.tests ?? []), ...planTests(session, selection.tests.filter((t) => !early.has(t.test)))];
   const reporters: ReporterSet = createReporters(options.reporters, { out: io.stdout, env: io.env, cwd: io.cwd });
   const results: FinishedTest[] = [];
   const emit = broadcast(reporters.reporters);
@@ -97,6 +108,7 @@ export async function runSelection(session: Session, selection: Selection, stop?
         shard: options.shard,
         stop,
         forkServer: true,
+        head,
       },
       (e: RunEvent) => {
         if (e.type === 'test-finished') results.push(e.result);

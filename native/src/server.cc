@@ -21,6 +21,9 @@
 //                                      spare, killed ("cancelled <seq>")
 //        ◀ "abandon <seq>"             stop reading its pipes (something that
 //                                      cannot be killed holds them open)
+//        ◀ "jobs <n>"                  run at most n tests at once from now on
+//                                      (a second server shares the cores:
+//                                      runner/head-start.ts)
 //        ◀ "quit"
 //   fd 1 ▶ "started <seq> <pid>"
 //        ▶ "failed <seq> <message, percent-encoded>"
@@ -546,6 +549,8 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
           }
         }
         if (got >= 2 && strcmp(word, "cancel") == 0) Cancel(st, a);
+        // fewer only limits what starts next; a running test is never stopped
+        if (got >= 2 && strcmp(word, "jobs") == 0 && a >= 1 && a <= kMaxChildren) st->jobs = static_cast<int>(a);
         if (got == 4 && strcmp(word, "run") == 0) {
           if (st->queued == kMaxChildren) ReportFailure(a, "fork", EAGAIN);
           else st->queue[st->queued++] = {a, b, cap};

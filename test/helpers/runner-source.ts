@@ -5,6 +5,9 @@
 //   pass NAME      exits 0, prints "NAME ran" on stdout
 //   fail NAME      assertion failure record, exit 2
 //   sleep NAME MS  sleeps MS milliseconds (poll(2) in the child), then passes
+//   span NAME MS   sleeps too, printing "span START END": performance.now()
+//                  before and after, on the clock of every process forked
+//                  from this one (how many tests ran at once)
 //   loop NAME      spins forever (only a timeout ends it)
 //   sched NAME     passes, printing its scheduling policy (/proc/self/stat)
 //   flaky NAME N   fails its first N attempts (counted in the parent, where
@@ -12,6 +15,7 @@
 //   broken         the file fails to load, at this line
 
 import * as fs from 'fs';
+import { performance } from 'perf_hooks';
 import * as native from '../../native';
 import type { ChildBody } from '../../runner/child';
 import type { TestCase } from '../../runner/events';
@@ -85,6 +89,11 @@ export const fakeSource: TestSource<FakeSuite> = {
         case 'sleep':
           native.poll([], [], t.arg);
           return { exitCode: 0, stdout: '', stderr: '', record: PASSED };
+        case 'span': {
+          const start = performance.now();
+          native.poll([], [], t.arg);
+          return { exitCode: 0, stdout: `span ${start} ${performance.now()}\n`, stderr: '', record: PASSED };
+        }
         case 'loop':
           for (;;) {
             // until killed

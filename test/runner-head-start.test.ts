@@ -31,6 +31,10 @@ write('three/c.wat', spans('c', 8, 30));
 write('bad-first/a.wat', ['pass fine', 'broken']);
 write('bad-first/b.wat', ['pass b1', 'pass b2', 'pass b3']);
 write('bad-first/c.wat', ['pass c1', 'pass c2']);
+write('bail/a.wat', Array.from({ length: 5 }, (_, i) => `fail f${i}`));
+write('bail/b.wat', Array.from({ length: 4 }, (_, i) => `sleep b${i} 3000`));
+write('timeout/a.wat', ['loop forever', 'pass a1']);
+write('timeout/b.wat', ['pass b1']);
 write('ctrl-c/a.wat', Array.from({ length: 6 }, (_, i) => `sleep a${i} 400`));
 write('ctrl-c/b.wat', ['interrupt', 'pass b1']);
 
@@ -131,6 +135,29 @@ test('a first file that fails to load is reported, and the next file gets the he
   assert.equal(r.events.slice(0, 4).map((e) => e.event), ['run-start', 'file-failed', 'file-loaded', 'file-loaded']);
   assert.equal(startsIn(r.events, 'b.wat'), expectB);
   assert.is(r.events.filter((e) => e.event === 'test-end' && e.status === 'passed').length, 5);
+});
+
+test('--bail stops the head\'s server and the run\'s alike; nothing left behind', async () => {
+  const r = await run(['--bail', 'bail']);
+  assert.is(r.status, 1);
+  const end = r.events[r.events.length - 1];
+  assert.is(end.bailed, true);
+  // the first failure ended the run (a spare of the head may have failed
+  // too by then): no sleeping test finished, and the rest did not run
+  assert.is((end.failed as number) + (end.skipped as number), 9);
+  assert.ok((end.skipped as number) >= 7, `skipped ${String(end.skipped)}`);
+  assert.ok((end.durationMs as number) < 3000);
+  assert.ok(await eventually(() => childrenOfSelf().length === 0), `children left: ${childrenOfSelf().join(' ')}`);
+});
+
+test('a head test past --timeout is killed and reported, the rest still run', async () => {
+  const r = await run(['--timeout', '300', 'timeout']);
+  assert.is(r.status, 1);
+  const ends = new Map(r.events.filter((e) => e.event === 'test-end').map((e) => [e.name, e]));
+  assert.is(ends.get('forever')?.status, 'timed-out');
+  assert.is(ends.get('a1')?.status, 'passed');
+  assert.is(ends.get('b1')?.status, 'passed');
+  assert.ok((ends.get('forever')?.durationMs as number) >= 300);
 });
 
 test('Ctrl-C while the other files load: the head stops, the partial summary, 130, nothing left behind', async () => {

@@ -227,6 +227,8 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
         headUnstarted--;
         announce(plan.tests[i])();
       });
+      // a signal held while the parent loaded (takeSignal) stops the head too
+      if (stopping()) for (const r of running) r.abort();
       fill();
     });
   } finally {

@@ -9,6 +9,9 @@ import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../runner/cli';
+import { startHead } from '../runner/head-start';
+import { parseArgs, resolveOptions } from '../runner/options';
+import { loadAll, runSelection, selectTests, Session } from '../runner/session';
 import type { TestCase } from '../runner/events';
 import type { LoadedSuite, TestSource } from '../runner/load';
 import { orderTests } from '../runner/plan';
@@ -37,6 +40,8 @@ write('timeout/a.wat', ['loop forever', 'pass a1']);
 write('timeout/b.wat', ['pass b1']);
 write('ctrl-c/a.wat', Array.from({ length: 6 }, (_, i) => `sleep a${i} 400`));
 write('ctrl-c/b.wat', ['interrupt', 'pass b1']);
+write('held/a.wat', Array.from({ length: 6 }, (_, i) => `sleep a${i} 400`));
+write('held/b.wat', ['pass b1']);
 
 // fakeSource, plus a line `interrupt` that sends this process SIGINT while
 // its file loads: as a Ctrl-C between the head's start and the run's.
@@ -170,6 +175,26 @@ test('Ctrl-C while the other files load: the head stops, the partial summary, 13
   assert.ok((end.skipped as number) >= 5, `skipped ${String(end.skipped)}`);
   assert.ok(await eventually(() => childrenOfSelf().length === 0), `children left: ${childrenOfSelf().join(' ')}`);
   assert.ok(await eventually(() => fs.readdirSync('/proc/self/fd').every((fd) => fds.has(fd))), 'an fd leaked');
+});
+
+test('a signal held while the parent loaded stops the head\'s tests once the run starts', async () => {
+  const options = resolveOptions(parseArgs(['held']), {}, { jobs: 2, randomSeed: () => 1 });
+  const io = { stdout: new StringSink(), stderr: new StringSink(), env: {}, cwd: root };
+  const session: Session = { options, io, source: fakeSource, filter: null, timingsFile: timingsPath(root) };
+  const files = ['a.wat', 'b.wat'].map((f) => path.join(root, 'held', f));
+  const { loads, head } = startHead(session, files);
+  assert.ok(head);
+  // the event loop turns (it does not in wat-test) with the head's listener alone
+  process.kill(process.pid, 'SIGINT');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const all = [...loads, ...loadAll(session, files.slice(loads.length))];
+  const started = Date.now();
+  const { finished } = await runSelection(session, selectTests(session, all), undefined, head);
+  assert.is(finished.interrupted, 'SIGINT');
+  assert.is(finished.passed, 0, 'the head\'s sleeping tests were stopped, not waited for');
+  assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  assert.ok(await eventually(() => childrenOfSelf().length === 0), `children left: ${childrenOfSelf().join(' ')}`);
+  await head.abandon(); // adopted by the run: nothing to do
 });
 
 test.after(() => fs.rmSync(root, { recursive: true, force: true }));

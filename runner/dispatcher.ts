@@ -5,7 +5,7 @@
 // touches a process itself (the executor does) and never writes output
 // (reporters do), and it returns the final tally instead of exiting.
 
-import { performance } from 'perf_hooks';
+import { now } from './clock';
 import type { ChildBody } from './child';
 import type {
   EmitEvent,
@@ -77,7 +77,7 @@ const QUEUED_AHEAD = 12;
 
 export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest = startTest): Promise<RunFinished> {
   const head = plan.head ?? null;
-  const startedAt = head?.startedAt ?? performance.now();
+  const startedAt = head?.startedAt ?? now();
   const retries = plan.retries ?? 0;
   const bail = plan.bail ?? null;
   const slowMs = plan.slowMs ?? null;
@@ -255,7 +255,7 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
     ...tally,
     skipped,
     fileErrors,
-    durationMs: performance.now() - startedAt,
+    durationMs: now() - startedAt,
     bailed,
     interrupted,
   };

@@ -14,7 +14,7 @@
 // dispatcher's job.
 
 import * as fs from 'fs';
-import { performance } from 'perf_hooks';
+import { now } from './clock';
 import * as native from '../native';
 import { Fd, pipeFds } from '../native';
 import { Captured, Capture, captureFd } from './capture';
@@ -60,7 +60,7 @@ const PIPE_GRACE_MS = 1_000;
 export function startTest(test: TestCase, body: ChildBody, opts: ExecuteOptions): RunningTest {
   becomeSubreaper();
   warmChildPath();
-  const startedAt = performance.now();
+  const startedAt = now();
   const fds: Fd[] = [];
   const pipe = () => {
     const p = pipeFds();
@@ -144,7 +144,7 @@ export function supervise(
     }
     // the fork server's own measure when it has one: this process hears of
     // a start and an exit only when its event loop gets to them
-    const durationMs = info.elapsedMs ?? performance.now() - startedAt;
+    const durationMs = info.elapsedMs ?? now() - startedAt;
     native.forget(pid);
     // Leaks first: a leaked grandchild may hold the pipes open.
     unclaim(pid);
@@ -222,7 +222,7 @@ export function failedToStart(test: TestCase, error: unknown, startedAt: number)
     status: 'crashed',
     exitCode: null,
     signal: null,
-    durationMs: performance.now() - startedAt,
+    durationMs: now() - startedAt,
     stdout: '',
     stderr: '',
     stdoutTruncatedBytes: 0,

@@ -28,7 +28,7 @@
 
 import * as fs from 'fs';
 import * as net from 'net';
-import { performance } from 'perf_hooks';
+import { now } from './clock';
 import * as native from '../native';
 import type { Capture, Captured } from './capture';
 import { ChildBody, runChild, warmChildPath } from './child';
@@ -140,7 +140,7 @@ export class ForkServer {
    * The handle arrives once the server reports the fork.
    */
   startTest(test: TestCase, index: number, opts: ExecuteOptions, onStarted?: () => void): RunningTest {
-    const startedAt = performance.now();
+    const startedAt = now();
     if (this.dead) {
       onStarted?.();
       return failedToStart(test, this.dead, startedAt);
@@ -235,7 +235,7 @@ export class ForkServer {
     switch (words[0]) {
       case 'started': {
         s.pid = Number(words[2]);
-        s.startedAt = performance.now();
+        s.startedAt = now();
         s.onStarted?.();
         let abandoned = false;
         const abandon = () => {

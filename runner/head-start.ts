@@ -18,7 +18,7 @@
 // rest (each sorted by recorded duration when there are timings): still
 // fully determined by the files, the timing file and the seed.
 
-import { performance } from 'perf_hooks';
+import { now } from './clock';
 import type { PlannedTest } from './dispatcher';
 import type { InterruptSignal } from './events';
 import type { RunningTest } from './executor';
@@ -42,7 +42,7 @@ export interface HeadStart {
   /** Runs the head's tests with `jobs` jobs. */
   readonly server: ForkServer;
   readonly jobs: number;
-  /** When the head was queued (performance.now()): the run's start. */
+  /** When the head was queued (now()): the run's start. */
   readonly startedAt: number;
   /** `fn(i)` for each head test as it starts, those that started already first. */
   onStarted(fn: (index: number) => void): void;
@@ -79,7 +79,7 @@ export function startHead(session: Session, files: readonly string[]): { loads: 
 }
 
 function queueHead(session: Session, tests: PlannedTest[]): HeadStart {
-  const startedAt = performance.now();
+  const startedAt = now();
   const { options } = session;
   const jobs = options.jobs - 1;
   const execute = { timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes };

@@ -2,7 +2,7 @@
 // before any child is forked; every child inherits that warm state. A file
 // that fails to load is recorded, and the other files still run.
 
-import { performance } from 'perf_hooks';
+import { now } from './clock';
 import type { ChildBody } from './child';
 import type { SourceLocation, TestCase } from './events';
 
@@ -36,10 +36,10 @@ export type FileLoad<F extends LoadedSuite> =
 
 export function loadFiles<F extends LoadedSuite>(paths: readonly string[], source: TestSource<F>): FileLoad<F>[] {
   return paths.map((file) => {
-    const start = performance.now();
+    const start = now();
     try {
       const suite = source.load(file);
-      return { ok: true, file, suite, loadMs: performance.now() - start };
+      return { ok: true, file, suite, loadMs: now() - start };
     } catch (err) {
       return { ok: false, file, ...describeLoadError(err) };
     }

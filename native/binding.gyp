@@ -14,7 +14,8 @@
         "src/quiet-builtins.cc",
         "src/server.cc",
         "src/signals.cc",
-        "src/wait.cc"
+        "src/wait.cc",
+        "src/young-gen.cc"
       ],
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api"

@@ -108,6 +108,8 @@ export class ForkServer {
     warmChildPath();
     // node's code into huge pages, from the copy bin/wat-test started (if it did)
     native.finishTextCopy();
+    // or every test child might collect what this process left there (native/src/young-gen.cc)
+    native.emptyYoungGeneration();
     const control = native.pipeFds();
     const reports = native.pipeFds();
     const devNull = new native.Fd(fs.openSync('/dev/null', 'r'));

@@ -83,6 +83,18 @@ test('pipe round trip, EOF, EAGAIN, poll', () => {
   read.close();
 });
 
+test('emptyYoungGeneration: the young generation is empty afterwards, and gc stays hidden', () => {
+  const v8 = require('v8') as typeof import('v8');
+  const youngUsed = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
+  const kept: unknown[] = [];
+  for (let i = 0; i < 2000; i++) kept.push({ i, s: `young ${i}` });
+  assert.ok(youngUsed() > 50_000, `young generation holds ${youngUsed()} bytes before`);
+  native.emptyYoungGeneration();
+  assert.ok(youngUsed() < 16_384, `young generation holds ${youngUsed()} bytes after`);
+  assert.is(kept.length, 2000); // what was live is still there, only older
+  assert.is(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
+});
+
 test('errors name the syscall and errno', () => {
   const { read, write } = native.pipeFds();
   const fd = read.fd;

@@ -1,5 +1,6 @@
 // Module registration only; the syscalls live in fork.cc, io.cc, proc.cc,
-// wait.cc, signals.cc, server.cc and huge-heap.cc so each file has one job.
+// wait.cc, signals.cc, server.cc, huge-heap.cc and the rest, so each file
+// has one job.
 #include <napi.h>
 
 #include "exports.h"
@@ -16,6 +17,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   wat::InitHugeHeap(env, exports);
   wat::InitFolioPack(env, exports);
   wat::InitQuietBuiltins(env, exports);
+  wat::InitYoungGen(env, exports);
   return exports;
 }
 

@@ -14,5 +14,6 @@ void InitServer(Napi::Env env, Napi::Object exports);   // server.cc
 void InitHugeHeap(Napi::Env env, Napi::Object exports);  // huge-heap.cc
 void InitFolioPack(Napi::Env env, Napi::Object exports);  // folio-pack.cc
 void InitQuietBuiltins(Napi::Env env, Napi::Object exports);  // quiet-builtins.cc
+void InitYoungGen(Napi::Env env, Napi::Object exports);  // young-gen.cc
 
 }  // namespace wat

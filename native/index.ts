@@ -32,6 +32,8 @@ export interface ExitInfo {
   /** From start to exit, when whoever reaped it also timed its start (the
    *  fork server); otherwise the waiter times it. */
   elapsedMs?: number;
+  /** The fork server killed it at its time limit (its own timer). */
+  timedOut?: boolean;
 }
 
 export const POLLIN: number = binding.POLLIN;

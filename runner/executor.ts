@@ -110,6 +110,9 @@ export function supervise(
   startedAt: number,
   exited_: () => Promise<native.ExitInfo>,
   leftovers: () => boolean,
+  /** A fork server's test: the server kills it (on request, and at its
+   *  limit), as only the server knows whether its pid is still the test's. */
+  serverKill?: () => void,
 ): RunningTest {
   let exited = false;
   let timedOut = false;
@@ -118,15 +121,19 @@ export function supervise(
   // right after fork the child may not have called setsid yet, and then a
   // group with its id does not exist. Only called before the child is reaped,
   // so the pid cannot have been reused.
-  const killGroup = () => {
-    native.kill(pid, 'SIGKILL');
-    native.killpg(pid, 'SIGKILL');
-  };
-  const timer = setTimeout(() => {
-    if (exited) return;
-    timedOut = true;
-    killGroup();
-  }, opts.timeoutMs);
+  const killGroup =
+    serverKill ??
+    (() => {
+      native.kill(pid, 'SIGKILL');
+      native.killpg(pid, 'SIGKILL');
+    });
+  const timer = serverKill
+    ? null
+    : setTimeout(() => {
+        if (exited) return;
+        timedOut = true;
+        killGroup();
+      }, opts.timeoutMs);
 
   const done = (async (): Promise<ExecOutcome> => {
     let info: native.ExitInfo;
@@ -140,11 +147,16 @@ export function supervise(
       throw new Error(`wat-test lost track of the process for test ${test.name} (pid ${pid}): ${(error as Error).message}`);
     } finally {
       exited = true;
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
     }
     // the fork server's own measure when it has one: this process hears of
     // a start and an exit only when its event loop gets to them
     const durationMs = info.elapsedMs ?? now() - startedAt;
+    if (info.timedOut) timedOut = true;
+    // Ended on its own just past its limit, before the server's kill: still a
+    // timeout. Only by the server's measure: this process's own is late by
+    // its own delays.
+    const overran = !timedOut && info.elapsedMs !== undefined && info.elapsedMs > opts.timeoutMs;
     native.forget(pid);
     // Leaks first: a leaked grandchild may hold the pipes open.
     unclaim(pid);
@@ -180,7 +192,8 @@ export function supervise(
         stdout,
         stderr,
         record: readRecord(result),
-        timedOut,
+        timedOut: timedOut || overran,
+        killedAtTimeout: timedOut,
         timeoutMs: opts.timeoutMs,
         leaks,
         pipesHeldOpenMs,

@@ -10,12 +10,14 @@
 // protocol): its pages stay untouched, in huge pages, and the forking, the
 // draining and the reaping run on the other core while the parent reports.
 //
-//   parent ── "run <seq> <body> <cap>" ──▶ server ── fork ──▶ test child
+//   parent ── "run <seq> <body> <cap> <limit>" ──▶ server ── fork ──▶ test child
 //                                          (queued, or forked ahead and gated,
-//                                           until fewer than -j run)
-//          ◀── "started <seq> <pid>"
+//                                           until fewer than -j run; killed
+//                                           at its limit)
+//          ◀── "started <seq> <pid> <start>"
 //          ◀── "data <seq> <stream> <n>" + n bytes   (stdout, stderr, result)
-//          ◀── "exit <seq> <status> … <rusage> <strays> <elapsed>"
+//          ◀── "exit <seq> <status> … <rusage> <strays> <elapsed> <timed out>"
+//          ── "cancel <seq>" ──▶   (not started: dropped; running: killed)
 //          ── "abandon <seq>" ──▶  (only if its pipes stay open after its exit)
 //          ── "jobs <n>" ──▶       (head-start.ts: two servers share -j)
 //          ◀── "ended <seq> <totals>"
@@ -157,7 +159,7 @@ export class ForkServer {
       if (abortedEarly) h.abort();
       return h.done;
     });
-    this.send(`run ${seq} ${index} ${opts.maxOutputBytes}\n`);
+    this.send(`run ${seq} ${index} ${opts.maxOutputBytes} ${opts.timeoutMs}\n`);
     return {
       test,
       pid: null,
@@ -237,7 +239,10 @@ export class ForkServer {
     switch (words[0]) {
       case 'started': {
         s.pid = Number(words[2]);
-        s.startedAt = now();
+        // when the server started it, on the same clock: this process may
+        // hear of it late (while it loads the files after a head start's)
+        const at = Number(words[3]) / 1000;
+        s.startedAt = Number.isFinite(at) && at > 0 && at <= now() ? at : now();
         s.onStarted?.();
         let abandoned = false;
         const abandon = () => {
@@ -248,7 +253,11 @@ export class ForkServer {
         s.captures = [new StreamCapture(abandon), new StreamCapture(abandon), new StreamCapture(abandon)];
         claim(s.pid);
         const exited = new Promise<native.ExitInfo>((resolve) => (s.exit = resolve));
-        s.resolve(supervise(s.test, s.pid, s.captures, s.opts, s.startedAt, () => exited, () => s.strays > 0));
+        // its timeout and any kill are the server's: it knows the pid is still the test's
+        const kill = () => {
+          if (!this.dead) this.send(`cancel ${seq}\n`);
+        };
+        s.resolve(supervise(s.test, s.pid, s.captures, s.opts, s.startedAt, () => exited, () => s.strays > 0, kill));
         return;
       }
       case 'cancelled':
@@ -261,7 +270,7 @@ export class ForkServer {
         s.resolve(failedToStart(s.test, new Error(decodeURIComponent(words[2])), s.startedAt));
         return;
       case 'exit': {
-        const [status, code, sig, maxRssKb, userUs, sysUs, strays, elapsedUs] = words.slice(2).map(Number);
+        const [status, code, sig, maxRssKb, userUs, sysUs, strays, elapsedUs, timedOut] = words.slice(2).map(Number);
         unclaim(s.pid);
         s.strays = strays;
         s.exit?.({
@@ -274,6 +283,7 @@ export class ForkServer {
           userMs: userUs / 1000,
           sysMs: sysUs / 1000,
           elapsedMs: elapsedUs / 1000,
+          timedOut: timedOut === 1,
         });
         s.exit = null;
         return;

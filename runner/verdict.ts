@@ -17,7 +17,10 @@ export interface Observation {
   readonly stderr: Captured;
   readonly record: DecodedRecord;
   /** We SIGKILLed the child because it ran past the limit. */
+  /** Past its limit: killed there, or it ended on its own before it could be. */
   readonly timedOut: boolean;
+  /** We killed its process group at the limit. */
+  readonly killedAtTimeout: boolean;
   readonly timeoutMs: number;
   readonly leaks: readonly Leak[];
   /** After the child exited and its session was killed, something outside
@@ -73,7 +76,7 @@ function decideExit(o: Observation): { status: TestStatus; failure: Failure | nu
     return {
       status: 'timed-out',
       failure: bare(
-        `test timed out after ${Math.round(o.durationMs)} ms (limit ${o.timeoutMs} ms); its process group was killed. Raise --timeout if the test is just slow.`,
+        `test timed out after ${Math.round(o.durationMs)} ms (limit ${o.timeoutMs} ms); ${o.killedAtTimeout ? 'its process group was killed' : 'it ended on its own before wat-test could stop it'}. Raise --timeout if the test is just slow.`,
         'timeout',
       ),
     };

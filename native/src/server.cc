@@ -15,20 +15,22 @@
 //
 // serveForks() returns only in a test child, with the index of the body to
 // run. The protocol (the TypeScript side parses it):
-//   fd 0 ◀ "run <seq> <index> <cap>"   queue body <index>; keep <cap> bytes of
-//                                      stdout and of stderr (the result: 16 MiB)
+//   fd 0 ◀ "run <seq> <index> <cap> <limit ms>"   queue body <index>; keep <cap>
+//                                      bytes of stdout and of stderr (the result:
+//                                      16 MiB); kill it <limit> ms after its start
 //        ◀ "cancel <seq>"              drop it if not started yet: queued, or a
-//                                      spare, killed ("cancelled <seq>")
+//                                      spare, killed ("cancelled <seq>"); kill it
+//                                      if it runs (reported as it exits)
 //        ◀ "abandon <seq>"             stop reading its pipes (something that
 //                                      cannot be killed holds them open)
 //        ◀ "jobs <n>"                  run at most n tests at once from now on
 //                                      (a second server shares the cores:
 //                                      runner/head-start.ts)
 //        ◀ "quit"
-//   fd 1 ▶ "started <seq> <pid>"
+//   fd 1 ▶ "started <seq> <pid> <start µs>"   CLOCK_MONOTONIC, as process.hrtime
 //        ▶ "failed <seq> <message, percent-encoded>"
 //        ▶ "data <seq> <stream 0|1|2> <length>" + that many raw bytes
-//        ▶ "exit <seq> <status> <code|-1> <signal|0> <maxrss kB> <user µs> <sys µs> <strays> <elapsed µs>"
+//        ▶ "exit <seq> <status> <code|-1> <signal|0> <maxrss kB> <user µs> <sys µs> <strays> <elapsed µs> <timed out 0|1>"
 //        ▶ "ended <seq> <total bytes 0> <1> <2>"  after its exit, once every pipe closed
 // At most `jobs` (serveForks' argument) test processes run at once; the
 // parent queues a little more than that, so the next test starts the moment
@@ -40,7 +42,10 @@
 // A test's elapsed time is measured here, from its start (its fork, or its
 // gate opening) to the pass that sees its exit: the parent hears of each
 // only once its event loop gets there, so its own measure was off by its
-// delays (a test of 200 ms, with the parent busy for 450 ms: 450 ms).
+// delays (a test of 200 ms, with the parent busy for 450 ms: 450 ms). Its
+// timeout is kept here too, for the same reason (the parent may hear of a
+// start long after it: runner/head-start.ts), and because only the server,
+// which reaps it, knows that its pid is still its own.
 // "strays" counts the server's children that are no test: what tests left
 // behind (the server is a subreaper). fd 3 is /dev/null, the tests' stdin.
 
@@ -87,14 +92,19 @@ struct Child {
   int gate;        // a spare's gate (our write end); -1 once it runs its test
   bool cancelled;  // a spare cancelled or dead at its gate: reaped unreported
   long started_us; // CLOCK_MONOTONIC when it started (ReportStarted)
+  long limit_us;   // its --timeout; 0: none
+  long deadline_us;  // started_us + limit_us once started; 0: none
+  bool timed_out;  // killed here at its deadline
 };
 
-enum Kind { kPid = 3 };  // poll entries: 0..2 a pipe of the child, kPid its pidfd
+// poll entries: 0..2 a pipe of the child, kPid its pidfd, kBacklog the reports pipe
+enum Kind { kPid = 3, kBacklog = 4 };
 
 struct Queued {
   long seq;
   long index;
   long cap;
+  long limit_ms;
 };
 
 // All the loop's memory, in one mapping of its own. Not malloc: the server's
@@ -107,24 +117,57 @@ struct State {
   int queued;
   int jobs;
   int strays;   // as last counted (Strays)
-  struct pollfd fds[1 + kMaxChildren * 4];
-  long owner_seq[1 + kMaxChildren * 4];
-  int owner_kind[1 + kMaxChildren * 4];
+  struct pollfd fds[2 + kMaxChildren * 4];  // commands, the backlog, 4 per child
+  long owner_seq[2 + kMaxChildren * 4];
+  int owner_kind[2 + kMaxChildren * 4];
   char input[65536];
   size_t input_len;
   char chunk[65536];
   char out[65536];  // what goes to the parent in this pass (Flush)
   size_t out_len;
+  char* backlog;    // what the reports pipe did not take yet (Output)
+  size_t backlog_at;
+  size_t backlog_len;
 };
+
+// The backlog's address space, reserved once; its pages exist once written.
+constexpr size_t kBacklogSpace = size_t(1) << 30;
+// Past this much backlog the loop stops reading tests' output (they wait at
+// their pipes, as they would at a full pipe) until the parent catches up.
+constexpr size_t kBacklogPause = size_t(256) << 20;
 
 // What the loop reports goes out once per pass (Flush), not line by line:
 // each write wakes the parent, and a test's exit and end, or several tests'
 // lines, usually fall in the same pass. If the parent is gone, SIGPIPE
 // (default disposition in the server) ends the server, and PDEATHSIG its
 // children. The buffer is the State's (set once, before the first fork).
+//
+// The reports pipe never blocks the loop: what it does not take waits in
+// the backlog, written out as the pipe drains (POLLOUT). The parent reads
+// nothing while it loads the other files of a head start's run
+// (runner/head-start.ts); a loop blocked on a full pipe would meanwhile
+// leave its tests unreaped and their output undrained, and their measured
+// times (and timeouts, which count from this loop's start time) would grow
+// with the parent's delays.
 State* g_state = nullptr;
 
+// Writes what the pipe takes now; returns how much.
+size_t WriteNow(const char* p, size_t len) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = write(kReports, p + done, len - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) break;
+    if (n < 0) _exit(70);
+    done += static_cast<size_t>(n);
+  }
+  return done;
+}
+
+// Blocking, for the last words (Finish) and for a backlog out of room.
 void WriteAll(const char* p, size_t len) {
+  const int flags = fcntl(kReports, F_GETFL);
+  fcntl(kReports, F_SETFL, flags & ~O_NONBLOCK);
   while (len > 0) {
     ssize_t n = write(kReports, p, len);
     if (n < 0 && errno == EINTR) continue;
@@ -132,17 +175,55 @@ void WriteAll(const char* p, size_t len) {
     p += n;
     len -= static_cast<size_t>(n);
   }
+  fcntl(kReports, F_SETFL, flags);
+}
+
+// Writes what the pipe takes of the backlog.
+void PumpBacklog() {
+  State* st = g_state;
+  const size_t n = WriteNow(st->backlog + st->backlog_at, st->backlog_len);
+  st->backlog_at += n;
+  st->backlog_len -= n;
+  if (st->backlog_len == 0) st->backlog_at = 0;
+}
+
+// Everything reported goes through here, in order: straight into the pipe
+// when nothing waits, otherwise behind the backlog.
+void Output(const char* p, size_t len) {
+  State* st = g_state;
+  if (st->backlog_len == 0) {
+    const size_t n = WriteNow(p, len);
+    p += n;
+    len -= n;
+    if (len == 0) return;
+  }
+  if (st->backlog == nullptr || st->backlog_at + st->backlog_len + len > kBacklogSpace) {
+    if (st->backlog != nullptr) {
+      memmove(st->backlog, st->backlog + st->backlog_at, st->backlog_len);
+      st->backlog_at = 0;
+    }
+    if (st->backlog == nullptr || st->backlog_len + len > kBacklogSpace) {
+      // no room to wait in (1 GiB unread): wait for the parent instead
+      if (st->backlog != nullptr) WriteAll(st->backlog, st->backlog_len);
+      st->backlog_len = 0;
+      WriteAll(p, len);
+      return;
+    }
+  }
+  memcpy(st->backlog + st->backlog_at + st->backlog_len, p, len);
+  st->backlog_len += len;
+  PumpBacklog();
 }
 
 void Flush() {
-  WriteAll(g_state->out, g_state->out_len);
+  if (g_state->out_len > 0) Output(g_state->out, g_state->out_len);
   g_state->out_len = 0;
 }
 
 void Send(const char* p, size_t len) {
   if (g_state->out_len + len > sizeof g_state->out) Flush();
   if (len > sizeof g_state->out) {
-    WriteAll(p, len);
+    Output(p, len);
     return;
   }
   memcpy(g_state->out + g_state->out_len, p, len);
@@ -224,8 +305,18 @@ int Strays(State* st, bool reap) {
 
 [[noreturn]] void Finish(const State& st) {
   Flush();
+  if (st.backlog_len > 0) WriteAll(st.backlog + st.backlog_at, st.backlog_len);
   for (int i = 0; i < st.count; i++) {
-    if (st.children[i].pidfd >= 0) killpg(st.children[i].pid, SIGKILL);
+    if (st.children[i].pidfd >= 0) {
+      killpg(st.children[i].pid, SIGKILL);
+      kill(st.children[i].pid, SIGKILL);
+    }
+  }
+  // reaped here, not left to whoever inherits them (the parent, a subreaper,
+  // which may already have looked for strays)
+  for (int i = 0; i < st.count; i++) {
+    Exit ignored;
+    if (st.children[i].pidfd >= 0) Wait4(st.children[i].pid, 0, &ignored);
   }
   _exit(0);
 }
@@ -280,8 +371,9 @@ void Drain(State* st, Child* c, int k) {
 
 void ReportStarted(Child* c) {
   c->started_us = NowUs();
-  char line[80];
-  snprintf(line, sizeof line, "started %ld %d\n", c->seq, c->pid);
+  c->deadline_us = c->limit_us > 0 ? c->started_us + c->limit_us : 0;
+  char line[96];
+  snprintf(line, sizeof line, "started %ld %d %ld\n", c->seq, c->pid, c->started_us);
   SendLine(line);
 }
 
@@ -309,9 +401,9 @@ void Reap(State* st, Child* c) {
   if (c->cancelled) return;
   int status = e.signal ? 128 + e.signal : e.code;
   char line[200];
-  snprintf(line, sizeof line, "exit %ld %d %d %d %ld %ld %ld %d %ld\n", c->seq, status, e.signal ? -1 : e.code, e.signal,
-           static_cast<long>(e.usage.ru_maxrss), Us(e.usage.ru_utime), Us(e.usage.ru_stime), Strays(st, false),
-           NowUs() - c->started_us);
+  snprintf(line, sizeof line, "exit %ld %d %d %d %ld %ld %ld %d %ld %d\n", c->seq, status, e.signal ? -1 : e.code,
+           e.signal, static_cast<long>(e.usage.ru_maxrss), Us(e.usage.ru_utime), Us(e.usage.ru_stime), Strays(st, false),
+           NowUs() - c->started_us, c->timed_out ? 1 : 0);
   SendLine(line);
 }
 
@@ -329,7 +421,9 @@ void RunAsBatch() {
 // Forks the test child for `seq`, as a spare waiting at its gate when
 // `gated`. Returns 0 in the child; in the server, the child's pid, or -1
 // after reporting the failure.
-pid_t StartChild(State* st, long seq, long cap, bool gated) {
+pid_t StartChild(State* st, const Queued& q, bool gated) {
+  const long seq = q.seq;
+  const long cap = q.cap;
   if (st->count == kMaxChildren) {
     ReportFailure(seq, "fork", EAGAIN);
     return -1;
@@ -383,7 +477,8 @@ pid_t StartChild(State* st, long seq, long cap, bool gated) {
   }
   for (int fd : {out[0], err[0], res[0]}) fcntl(fd, F_SETFL, O_NONBLOCK);
   Child& c = st->children[st->count++];
-  c = Child{seq, pid, pidfd, {out[0], err[0], res[0]}, {cap, cap, kResultCap}, {0, 0, 0}, gate[1], false, 0};
+  c = Child{seq, pid, pidfd, {out[0], err[0], res[0]}, {cap, cap, kResultCap}, {0, 0, 0}, gate[1], false, 0,
+            q.limit_ms * 1000, 0, false};
   if (!gated) ReportStarted(&c);
   return pid;
 }
@@ -449,7 +544,16 @@ void WaitAtGate() {
 void Cancel(State* st, long seq) {
   for (int i = 0; i < st->count; i++) {
     Child* c = &st->children[i];
-    if (c->seq != seq || !IsSpare(*c)) continue;
+    if (c->seq != seq) continue;
+    if (!IsSpare(*c)) {
+      // running: killed while it is still ours to signal (not yet reaped),
+      // then reported as it exits
+      if (c->pidfd >= 0 && !c->cancelled) {
+        killpg(c->pid, SIGKILL);
+        kill(c->pid, SIGKILL);
+      }
+      return;
+    }
     // forked ahead but not started: to the parent it is still only queued
     c->cancelled = true;
     close(c->gate);
@@ -472,6 +576,32 @@ void Cancel(State* st, long seq) {
   }
 }
 
+// Kills the running tests past their deadline (not those that exited in
+// time and wait to be reaped); returns the milliseconds to the nearest
+// deadline still ahead, or -1.
+int EnforceDeadlines(State* st) {
+  const long now = NowUs();
+  long nearest = -1;
+  for (int i = 0; i < st->count; i++) {
+    Child* c = &st->children[i];
+    if (c->deadline_us == 0 || c->pidfd < 0 || IsSpare(*c) || c->cancelled || c->timed_out) continue;
+    if (now < c->deadline_us) {
+      const long left = c->deadline_us - now;
+      if (nearest < 0 || left < nearest) nearest = left;
+      continue;
+    }
+    struct pollfd exited = {c->pidfd, POLLIN, 0};
+    if (poll(&exited, 1, 0) > 0) continue;
+    c->timed_out = true;
+    killpg(c->pid, SIGKILL);
+    kill(c->pid, SIGKILL);
+  }
+  return nearest < 0 ? -1 : static_cast<int>((nearest + 999) / 1000);
+}
+
+// The shorter of two poll timeouts, where -1 is none.
+int Sooner(int a, int b) { return a < 0 ? b : b < 0 ? a : (a < b ? a : b); }
+
 // serveForks(jobs) -> the body index, in a test child. Never returns in the server.
 Napi::Value ServeForks(const Napi::CallbackInfo& info) {
   void* mem = mmap(nullptr, sizeof(State), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -487,17 +617,28 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
   // with a child, each page of it the loop then wrote was copied first
   // (~6 of the server's ~12 page faults per fork, perf).
   madvise(mem, sizeof(State), MADV_DONTFORK);
+  void* backlog = mmap(nullptr, kBacklogSpace, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (backlog != MAP_FAILED && madvise(backlog, kBacklogSpace, MADV_DONTFORK) == 0) {
+    st->backlog = static_cast<char*>(backlog);
+    fcntl(kReports, F_SETFL, fcntl(kReports, F_GETFL) | O_NONBLOCK);
+  }
   for (;;) {
     // Leftovers re-parented to us have no pidfd: poll briefly while any exist.
     // They are counted at each test's exit (Reap), when a test's own
     // leftovers are re-parented; /proc is read every pass only while some
     // are known, as a stray's own child is re-parented only when it exits.
     const bool strays = st->strays > 0 && Strays(st, false) > 0;
+    Flush();
     int nfds = 0;
     st->fds[nfds++] = {kCommands, POLLIN, 0};
+    if (st->backlog_len > 0) {
+      st->owner_kind[nfds] = kBacklog;
+      st->fds[nfds++] = {kReports, POLLOUT, 0};
+    }
+    const bool paused = st->backlog_len > kBacklogPause;
     for (int i = 0; i < st->count; i++) {
       const Child& c = st->children[i];
-      for (int k = 0; k <= kPid; k++) {
+      for (int k = paused ? kPid : 0; k <= kPid; k++) {
         int fd = k == kPid ? c.pidfd : c.pipes[k];
         if (fd < 0) continue;
         st->owner_seq[nfds] = c.seq;
@@ -505,16 +646,20 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
         st->fds[nfds++] = {fd, POLLIN, 0};
       }
     }
-    Flush();
     // Spares are forked one per pass (~0.4 ms each), with a look at the
     // children in between, so that an exit waits for one fork at most
     // before a spare takes its place; meanwhile poll only looks.
-    int ready = poll(st->fds, static_cast<nfds_t>(nfds), SpareWanted(*st) ? 0 : strays ? 5 : -1);
+    const int due = EnforceDeadlines(st);
+    int ready = poll(st->fds, static_cast<nfds_t>(nfds), SpareWanted(*st) ? 0 : Sooner(strays ? 5 : -1, due));
     if (ready < 0 && errno != EINTR) ChildDie("poll", errno);
 
     // Output before exits: a test's last bytes are read before its exit is told.
     for (int i = 1; ready > 0 && i < nfds; i++) {
       if (st->fds[i].revents == 0 || st->owner_kind[i] == kPid) continue;
+      if (st->owner_kind[i] == kBacklog) {
+        PumpBacklog();
+        continue;
+      }
       Child* c = Find(st, st->owner_seq[i]);
       if (c != nullptr && c->pipes[st->owner_kind[i]] == st->fds[i].fd) Drain(st, c, st->owner_kind[i]);
     }
@@ -535,8 +680,8 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
       while ((nl = static_cast<char*>(memchr(start, '\n', static_cast<size_t>(end - start)))) != nullptr) {
         *nl = '\0';
         char word[16] = "";
-        long a = 0, b = 0, cap = 0;
-        int got = sscanf(start, "%15s %ld %ld %ld", word, &a, &b, &cap);
+        long a = 0, b = 0, cap = 0, limit = 0;
+        int got = sscanf(start, "%15s %ld %ld %ld %ld", word, &a, &b, &cap, &limit);
         start = nl + 1;
         if (got >= 1 && strcmp(word, "quit") == 0) Finish(*st);
         if (got >= 2 && strcmp(word, "abandon") == 0) {
@@ -551,9 +696,9 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
         if (got >= 2 && strcmp(word, "cancel") == 0) Cancel(st, a);
         // fewer only limits what starts next; a running test is never stopped
         if (got >= 2 && strcmp(word, "jobs") == 0 && a >= 1 && a <= kMaxChildren) st->jobs = static_cast<int>(a);
-        if (got == 4 && strcmp(word, "run") == 0) {
+        if (got >= 4 && strcmp(word, "run") == 0) {
           if (st->queued == kMaxChildren) ReportFailure(a, "fork", EAGAIN);
-          else st->queue[st->queued++] = {a, b, cap};
+          else st->queue[st->queued++] = {a, b, cap, got == 5 ? limit : 0};
         }
       }
       st->input_len = static_cast<size_t>(end - start);
@@ -569,11 +714,11 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
       }
       if (st->queued == 0) break;
       const Queued q = PopQueued(st);
-      if (StartChild(st, q.seq, q.cap, false) == 0) return Napi::Number::New(info.Env(), static_cast<double>(q.index));
+      if (StartChild(st, q, false) == 0) return Napi::Number::New(info.Env(), static_cast<double>(q.index));
     }
     if (SpareWanted(*st)) {
       const Queued q = PopQueued(st);
-      if (StartChild(st, q.seq, q.cap, true) == 0) {
+      if (StartChild(st, q, true) == 0) {
         WaitAtGate();
         return Napi::Number::New(info.Env(), static_cast<double>(q.index));
       }

@@ -20,6 +20,7 @@ import { ExecuteOptions, RunningTest, startTest } from './executor';
 import { ForkServer } from './fork-server';
 import type { HeadStart } from './head-start';
 import { reapStrays } from './leaks';
+import { SharedJobs } from './shared-jobs';
 import type { FileLoad, LoadedSuite } from './load';
 
 export interface PlannedTest {
@@ -144,19 +145,19 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
   const early = head?.takeSignal();
   if (early) onSignal(early);
 
-  // A head's tests are already queued; what the head's server does not run
-  // at once, this run's server may (-j in all).
+  // A head's tests are already queued in a server of their own, which
+  // shares -j with this run's (shared-jobs.ts).
   const headCount = head?.tests.length ?? 0;
   let headLeft = headCount;
-  let headUnstarted = headCount;
-  let jobsHere = plan.jobs - (head?.jobs ?? 0);
   let headClosed: Promise<void> | null = null;
   const closeHead = () => (headClosed ??= head ? head.server.close() : Promise.resolve());
   let server: ForkServer | null = null;
   try {
+    const share = head ? new SharedJobs(plan.jobs, { server: head.server, jobs: head.jobs, count: headCount }, plan.tests.length - headCount) : null;
     // one body per planned test not in the head, known to the server before it forks
     if (plan.forkServer && start === startTest && plan.tests.length > headCount) {
-      server = ForkServer.open(plan.tests.slice(headCount).map((p) => p.body()), jobsHere);
+      server = ForkServer.open(plan.tests.slice(headCount).map((p) => p.body()), share?.initialRestJobs ?? plan.jobs);
+      share?.useRestServer(server);
     }
     // The server runs at most -j tests and starts a queued one the moment one
     // exits, without a round trip through us. Not with retries: a retry is
@@ -178,30 +179,27 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
         if (shown < plan.jobs) show();
         else unshown.push(show);
       };
-      // A head test's end: once the head has started its last test, each
-      // end hands its job to this run's server.
-      const headEnded = () => {
-        if (--headLeft === 0) void closeHead();
-        if (server && headUnstarted === 0 && plan.jobs - headLeft > jobsHere) {
-          jobsHere = plan.jobs - headLeft;
-          server.setJobs(jobsHere);
-        }
-      };
       const launch = (planned: PlannedTest, previous: readonly TestResult[]) => {
         // a retry asks for a fresh body (once per attempt), which only this process can fork
         const first = previous.length === 0;
         if (first && !server) announce(planned)();
+        let started = false;
+        const onStarted = () => {
+          started = true;
+          share?.restStarted();
+          announce(planned)();
+        };
         const handle = server && first
-          ? server.startTest(planned.test, indexOf.get(planned)!, plan.execute, announce(planned))
+          ? server.startTest(planned.test, indexOf.get(planned)!, plan.execute, onStarted)
           : start(planned.test, planned.body(), plan.execute);
-        track(planned, previous, handle, false);
+        track(planned, previous, handle, () => share?.restEnded(started));
       };
-      const track = (planned: PlannedTest, previous: readonly TestResult[], handle: RunningTest, fromHead: boolean) => {
+      const track = (planned: PlannedTest, previous: readonly TestResult[], handle: RunningTest, ended: () => void) => {
         running.add(handle);
         handle.done
           .then((outcome) => {
             running.delete(handle);
-            if (fromHead) headEnded();
+            ended();
             if (outcome.kind === 'finished') {
               const r = outcome.result;
               // A retry takes the slot its failed attempt just freed.
@@ -222,9 +220,16 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
         }
         if (running.size === 0 && (stopping() || next >= plan.tests.length)) resolve();
       };
-      head?.handles.forEach((handle, i) => track(plan.tests[i], [], handle, true));
+      const headStarted = new Set<number>();
+      head?.handles.forEach((handle, i) =>
+        track(plan.tests[i], [], handle, () => {
+          if (--headLeft === 0) void closeHead();
+          share?.headEnded(headStarted.has(i));
+        }),
+      );
       head?.onStarted((i) => {
-        headUnstarted--;
+        headStarted.add(i);
+        share?.headStarted();
         announce(plan.tests[i])();
       });
       // a signal held while the parent loaded (takeSignal) stops the head too

@@ -86,10 +86,14 @@ const WARM_RUNS_MAX = 150;
  * that compiled too.
  */
 export function warmUp(forTests = 0, run: (file: LoadedFile, name: string) => unknown = runTest): void {
+  // node:crypto (~10 ms to load) is only for signature checks: loaded here, once for every
+  // child, when a source this process parsed names one; otherwise no process loads it.
+  // Asked at every call: a head start warms up before the other files are parsed.
+  if (!cryptoLoaded && anySourceContains(SIGNATURE_FORMS)) {
+    require('crypto');
+    cryptoLoaded = true;
+  }
   if (warmFile === null) {
-    // node:crypto (~10 ms to load) is only for signature checks: loaded here, once for every
-    // child, when a source this process parsed names one; otherwise no process loads it
-    if (anySourceContains(SIGNATURE_FORMS)) require('crypto');
     // the stdlib compiles lazily (for `wat`'s start-up); children should inherit it compiled
     for (let w: World | null = stdlibWorld(); w; w = w.parent) {
       for (const cell of w.fns.values()) {
@@ -110,6 +114,7 @@ export function warmUp(forTests = 0, run: (file: LoadedFile, name: string) => un
 
 /** What every signature form's arguments name (:wat::verify::signed-ed25519). */
 const SIGNATURE_FORMS = ':wat::verify::signed-';
+let cryptoLoaded = false;
 
 // Passing and failing assertions, captured output and a runtime error: the
 // paths a typical test takes.

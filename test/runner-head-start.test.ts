@@ -38,20 +38,37 @@ write('bail/a.wat', Array.from({ length: 5 }, (_, i) => `fail f${i}`));
 write('bail/b.wat', Array.from({ length: 4 }, (_, i) => `sleep b${i} 3000`));
 write('timeout/a.wat', ['loop forever', 'pass a1']);
 write('timeout/b.wat', ['pass b1']);
+write('overran/a.wat', ['sleep s1 800', 'pass a1']);
+write('overran/b.wat', ['slowload x 1200', 'pass b1']);
+write('lone-head/a.wat', ['span long 900']);
+write('lone-head/b.wat', Array.from({ length: 6 }, (_, i) => `span r${i} 250`));
+write('big-head/a.wat', spans('h', 24, 40));
+write('big-head/b.wat', ['pass b1']);
+write('chatty/a.wat', Array.from({ length: 4 }, (_, i) => `print p${i} 300000`));
+write('chatty/b.wat', ['slowload x 700', 'pass b1']);
 write('ctrl-c/a.wat', Array.from({ length: 6 }, (_, i) => `sleep a${i} 400`));
 write('ctrl-c/b.wat', ['interrupt', 'pass b1']);
 write('held/a.wat', Array.from({ length: 6 }, (_, i) => `sleep a${i} 400`));
 write('held/b.wat', ['pass b1']);
 
-// fakeSource, plus a line `interrupt` that sends this process SIGINT while
-// its file loads: as a Ctrl-C between the head's start and the run's.
-const interrupting: TestSource<LoadedSuite> = {
+// fakeSource, plus two lines acted out while the file loads: `interrupt`
+// sends this process SIGINT (a Ctrl-C between the head's start and the
+// run's), `slowload MS` keeps the load busy that long.
+const loading: TestSource<LoadedSuite> = {
   ...fakeSource,
   load(file) {
     const suite = fakeSource.load(file);
-    if (!suite.tests.some((t) => (t as TestCase & { kind: string }).kind === 'interrupt')) return suite;
-    process.kill(process.pid, 'SIGINT');
-    return { file, tests: suite.tests.filter((t) => (t as TestCase & { kind: string }).kind !== 'interrupt') };
+    const kind = (t: TestCase) => (t as TestCase & { kind: string }).kind;
+    for (const t of suite.tests) {
+      if (kind(t) === 'interrupt') process.kill(process.pid, 'SIGINT');
+      if (kind(t) === 'slowload') {
+        const until = Date.now() + (t as TestCase & { arg: number }).arg;
+        while (Date.now() < until) {
+          // the parent, busy loading
+        }
+      }
+    }
+    return { file, tests: suite.tests.filter((t) => kind(t) !== 'interrupt' && kind(t) !== 'slowload') };
   },
 };
 
@@ -142,8 +159,11 @@ test('a first file that fails to load is reported, and the next file gets the he
   assert.is(r.events.filter((e) => e.event === 'test-end' && e.status === 'passed').length, 5);
 });
 
-test('--bail stops the head\'s server and the run\'s alike; nothing left behind', async () => {
-  const r = await run(['--bail', 'bail']);
+test('--bail runs without a head start (the head could not be stopped while the parent loads); nothing left behind', async () => {
+  const all = shuffled('bail', ['a.wat', 'b.wat'], 8);
+  const r = await run(['--bail', '--seed', '8', 'bail']);
+  const starts = r.events.filter((e) => e.event === 'test-start').map((e) => e.name);
+  assert.equal(starts, all.slice(0, starts.length), 'one shuffle of all the tests');
   assert.is(r.status, 1);
   const end = r.events[r.events.length - 1];
   assert.is(end.bailed, true);
@@ -165,9 +185,46 @@ test('a head test past --timeout is killed and reported, the rest still run', as
   assert.ok((ends.get('forever')?.durationMs as number) >= 300);
 });
 
+test('a head test that ran past --timeout while the parent loaded is timed out, not passed', async () => {
+  const r = await run(['--timeout', '300', 'overran'], loading);
+  assert.is(r.status, 1, r.err);
+  const ends = new Map(r.events.filter((e) => e.event === 'test-end').map((e) => [e.name, e]));
+  const s1 = ends.get('s1');
+  assert.is(s1?.status, 'timed-out');
+  assert.ok((s1?.durationMs as number) >= 300, String(s1?.durationMs));
+  assert.match(String((s1?.failure as { message: string }).message), 'limit 300 ms');
+  assert.is(ends.get('a1')?.status, 'passed');
+  assert.is(ends.get('b1')?.status, 'passed');
+});
+
+test('a head server never stalls on its reports while the parent loads: output-heavy tests keep their own times', async () => {
+  const r = await run(['--timeout', '500', 'chatty'], loading);
+  const ends = r.events.filter((x) => x.event === 'test-end');
+  assert.is(r.status, 0, JSON.stringify(ends.map((e) => [e.name, e.status, e.durationMs, (e.failure as { message?: string } | null)?.message])));
+  for (const e of r.events.filter((x) => x.event === 'test-end')) {
+    assert.is(e.status, 'passed', String(e.name));
+    assert.ok((e.durationMs as number) < 400, `${String(e.name)} took ${String(e.durationMs)} ms`);
+    if (String(e.name).startsWith('p')) assert.is((e.stdout as string).length, 300000);
+  }
+});
+
+test('jobs move to the run\'s server when the head has fewer tests than jobs', async () => {
+  const r = await run(['-j', '4', 'lone-head']);
+  assert.is(r.status, 0, r.err);
+  const rest = r.events.filter((e) => e.event === 'test-end' && String(e.name).startsWith('r'));
+  assert.is(mostAtOnce(rest), 3, 'the head runs one test: the other three jobs are the rest\'s');
+  assert.is(mostAtOnce(r.events), 4);
+});
+
+test('jobs move back to the head once the rest has started all it has', async () => {
+  const r = await run(['-j', '2', 'big-head']);
+  assert.is(r.status, 0, r.err);
+  assert.is(mostAtOnce(r.events), 2, 'the head\'s tests ran two at a time once b.wat\'s one test was done');
+});
+
 test('Ctrl-C while the other files load: the head stops, the partial summary, 130, nothing left behind', async () => {
   const fds = await fdBaseline();
-  const r = await run(['ctrl-c'], interrupting);
+  const r = await run(['ctrl-c'], loading);
   assert.is(r.status, 130, r.err);
   const end = r.events[r.events.length - 1];
   assert.is(end.event, 'run-end');

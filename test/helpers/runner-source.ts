@@ -9,6 +9,7 @@
 //                  before and after, on the clock of every process forked
 //                  from this one (how many tests ran at once)
 //   loop NAME      spins forever (only a timeout ends it)
+//   print NAME N   passes, printing N bytes on stdout
 //   sched NAME     passes, printing its scheduling policy (/proc/self/stat)
 //   flaky NAME N   fails its first N attempts (counted in the parent, where
 //                  childBody is called once per fork), then passes
@@ -94,6 +95,8 @@ export const fakeSource: TestSource<FakeSuite> = {
           native.poll([], [], t.arg);
           return { exitCode: 0, stdout: `span ${start} ${performance.now()}\n`, stderr: '', record: PASSED };
         }
+        case 'print':
+          return { exitCode: 0, stdout: 'x'.repeat(t.arg), stderr: '', record: PASSED };
         case 'loop':
           for (;;) {
             // until killed

@@ -168,16 +168,24 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
       let next = headCount;
       // Reporters see at most -j tests between start and end. The server
       // starts a queued test as the previous one exits, which can be before
-      // that one's end is reported here; its start then waits for that end.
+      // that one's end is reported here; its start then waits for that end,
+      // or for its own (a test before it may wait a second for its pipes).
       let shown = 0;
-      const unshown: (() => void)[] = [];
+      const unshown = new Map<PlannedTest, () => void>();
       const announce = (planned: PlannedTest) => () => {
         const show = () => {
           shown++;
           emit({ type: 'test-started', file: planned.test.file, name: planned.test.name });
         };
         if (shown < plan.jobs) show();
-        else unshown.push(show);
+        else unshown.set(planned, show);
+      };
+      const showNext = () => {
+        for (const [planned, show] of unshown) {
+          if (shown >= plan.jobs) return;
+          unshown.delete(planned);
+          show();
+        }
       };
       const launch = (planned: PlannedTest, previous: readonly TestResult[]) => {
         // a retry asks for a fresh body (once per attempt), which only this process can fork
@@ -205,10 +213,15 @@ export async function dispatch(plan: RunPlan, emit: EmitEvent, start: StartTest 
               // A retry takes the slot its failed attempt just freed.
               if (r.status !== 'passed' && previous.length < retries && !stopping()) launch(planned, [...previous, r]);
               else {
+                const own = unshown.get(planned);
+                unshown.delete(planned);
+                own?.();
                 finish(planned, r, previous);
                 shown--;
-                while (shown < plan.jobs && unshown.length > 0) unshown.shift()!();
+                showNext();
               }
+            } else {
+              unshown.delete(planned); // stopped before reporters saw it start: reported not run
             }
             fill();
           })

@@ -10,6 +10,8 @@
 //                  from this one (how many tests ran at once)
 //   loop NAME      spins forever (only a timeout ends it)
 //   print NAME N   passes, printing N bytes on stdout
+//   escape NAME    passes, leaving a process in a session of its own that
+//                  holds its stdout open for 60 s; prints that process's pid
 //   sched NAME     passes, printing its scheduling policy (/proc/self/stat)
 //   flaky NAME N   fails its first N attempts (counted in the parent, where
 //                  childBody is called once per fork), then passes
@@ -94,6 +96,14 @@ export const fakeSource: TestSource<FakeSuite> = {
           const start = performance.now();
           native.poll([], [], t.arg);
           return { exitCode: 0, stdout: `span ${start} ${performance.now()}\n`, stderr: '', record: PASSED };
+        }
+        case 'escape': {
+          const pid = native.fork({ stdin: 0, stdout: 1, stderr: 2, newSession: true, dieWithParent: false });
+          if (pid === 0) {
+            native.poll([], [], 60_000);
+            native.exit(0);
+          }
+          return { exitCode: 0, stdout: `${pid}\n`, stderr: '', record: PASSED };
         }
         case 'print':
           return { exitCode: 0, stdout: 'x'.repeat(t.arg), stderr: '', record: PASSED };

@@ -34,6 +34,8 @@ export interface ReporterContext {
 
 export interface ReporterSet {
   readonly reporters: readonly Reporter[];
+  /** Each reporter's --reporter NAME (a name or a module's path), in order. */
+  readonly names: readonly string[];
   /** Writes what is still pending and closes the files that reporters write to. */
   close(): void;
 }
@@ -69,6 +71,7 @@ export function createReporters(specs: readonly string[], ctx: ReporterContext):
     });
     return {
       reporters,
+      names: factories.map((f) => f.name),
       close: () => {
         outs.forEach((o) => o.flush());
         files.forEach((f) => f.closeFile());
@@ -165,37 +168,58 @@ export function shouldColor(out: NodeJS.WritableStream, env: NodeJS.ProcessEnv):
 }
 
 /** Delivers each event to the matching hook of every reporter, in order. */
-export function broadcast(reporters: readonly Reporter[]): EmitEvent {
+/**
+ * One event to every reporter, in order. A reporter whose hook throws gets
+ * no more events and is handed to `onError` once; the others, and the run,
+ * go on (a broken reporter, often a user's module, must not take the run's
+ * children and its summary down with it).
+ */
+export function broadcast(reporters: readonly Reporter[], onError?: (index: number, hook: string, error: unknown) => void): EmitEvent {
+  const broken = new Set<number>();
   return (event: RunEvent) => {
-    for (const r of reporters) {
-      switch (event.type) {
-        case 'run-started':
-          r.onRunStarted?.(event);
-          break;
-        case 'file-loaded':
-          r.onFileLoaded?.(event);
-          break;
-        case 'file-failed':
-          r.onFileFailed?.(event);
-          break;
-        case 'test-started':
-          r.onTestStarted?.(event);
-          break;
-        case 'test-finished':
-          r.onTestFinished?.(event);
-          break;
-        case 'test-skipped':
-          r.onTestSkipped?.(event);
-          break;
-        case 'run-finished':
-          r.onRunFinished?.(event);
-          break;
-        default: {
-          // A new event type must get a hook and a case here.
-          const unhandled: never = event;
-          throw new Error(`no reporter hook for event ${JSON.stringify(unhandled)}`);
-        }
+    reporters.forEach((r, i) => {
+      if (broken.has(i)) return;
+      try {
+        deliver(r, event);
+      } catch (error) {
+        if (!onError) throw error;
+        broken.add(i);
+        onError(i, HOOKS[event.type], error);
       }
-    }
+    });
   };
+}
+
+const HOOKS: Readonly<Record<RunEvent['type'], string>> = {
+  'run-started': 'onRunStarted',
+  'file-loaded': 'onFileLoaded',
+  'file-failed': 'onFileFailed',
+  'test-started': 'onTestStarted',
+  'test-finished': 'onTestFinished',
+  'test-skipped': 'onTestSkipped',
+  'run-finished': 'onRunFinished',
+};
+
+function deliver(r: Reporter, event: RunEvent): void {
+  switch (event.type) {
+    case 'run-started':
+      return r.onRunStarted?.(event);
+    case 'file-loaded':
+      return r.onFileLoaded?.(event);
+    case 'file-failed':
+      return r.onFileFailed?.(event);
+    case 'test-started':
+      return r.onTestStarted?.(event);
+    case 'test-finished':
+      return r.onTestFinished?.(event);
+    case 'test-skipped':
+      return r.onTestSkipped?.(event);
+    case 'run-finished':
+      return r.onRunFinished?.(event);
+    default: {
+      // A new event type must get a hook and a case here.
+      const unhandled: never = event;
+      throw new Error(`no reporter hook for event ${JSON.stringify(unhandled)}`);
+    }
+  }
 }

@@ -156,10 +156,11 @@ async function runFiles(session: Session, files: readonly string[], loaded: File
     return failed.length > 0 ? ExitStatus.failed : ExitStatus.passed;
   }
 
-  const { finished } = await runSelection(session, selection, stdoutGone, head);
+  const { finished, reporterFailed } = await runSelection(session, selection, stdoutGone, head);
   if (finished.interrupted !== null) return ExitStatus[finished.interrupted];
   const bad = finished.failed + finished.timedOut + finished.crashed + finished.fileErrors;
-  return bad > 0 ? ExitStatus.failed : ExitStatus.passed;
+  // a reporter that failed left its output incomplete: CI must not pass on it
+  return bad > 0 || reporterFailed ? ExitStatus.failed : ExitStatus.passed;
 }
 
 function machineDefaults(): OptionDefaults {

@@ -71,6 +71,8 @@ export function selectTests(session: Session, loads: readonly FileLoad<LoadedSui
 export interface RunOutcome {
   readonly finished: RunFinished;
   readonly results: readonly FinishedTest[];
+  /** A reporter threw (it was told so on stderr, and dropped). */
+  readonly reporterFailed: boolean;
 }
 
 /** The order `items` start in (the seed's shuffle, then the timings), each
@@ -92,7 +94,14 @@ export async function runSelection(session: Session, selection: Selection, stop?
   const tests: PlannedTest[] = [...(head?.tests ?? []), ...planTests(session, selection.tests.filter((t) => !early.has(t.test)))];
   const reporters: ReporterSet = createReporters(options.reporters, { out: io.stdout, env: io.env, cwd: io.cwd });
   const results: FinishedTest[] = [];
-  const emit = broadcast(reporters.reporters);
+  let reporterFailed = false;
+  const emit = broadcast(reporters.reporters, (i, hook, error) => {
+    reporterFailed = true;
+    const detail = error instanceof Error ? error.stack ?? error.message : String(error);
+    io.stderr.write(
+      `wat-test: the reporter ${reporters.names[i]} threw in ${hook} and gets no more events; the run goes on, and fails:\n${detail}\n`,
+    );
+  });
   let finished: RunFinished;
   try {
     finished = await dispatch(
@@ -119,7 +128,7 @@ export async function runSelection(session: Session, selection: Selection, stop?
     reporters.close();
   }
   recordTimings(session, results, selection.files);
-  return { finished, results };
+  return { finished, results, reporterFailed };
 }
 
 export function loadAll(session: Session, files: readonly string[], cache?: Map<string, FileLoad<LoadedSuite>>): FileLoad<LoadedSuite>[] {

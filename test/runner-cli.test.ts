@@ -288,6 +288,17 @@ test('a reporter module: the example in examples/reporter, and a module that is 
   assert.match(missing.err, '--reporter ./nowhere.js: cannot load');
 });
 
+test('a reporter that throws: told on stderr, dropped; the other reporters and the run go on; exit 1', async () => {
+  write('throws.js', ['let n = 0;', 'module.exports = () => ({ onTestStarted() { if (++n === 2) throw new Error("reporter bug"); } });']);
+  const r = await cli('--reporter', './throws.js', '--reporter', 'json', 'green');
+  assert.is(r.status, 1);
+  assert.match(r.err, 'wat-test: the reporter ./throws.js threw in onTestStarted and gets no more events');
+  assert.match(r.err, 'Error: reporter bug');
+  const lines = jsonLines(r.out);
+  assert.is(lines.pop()?.event, 'run-end');
+  assert.is(lines.filter((l) => l.event === 'test-end' && l.status === 'passed').length, 3);
+});
+
 test('wat-test.edn: its settings apply, paths relative to it; flags win; a mistake points at the line', async () => {
   const proj = path.join(root, 'proj');
   fs.mkdirSync(path.join(proj, 'tests', 'deep'), { recursive: true });

@@ -128,19 +128,23 @@ struct State {
   char* backlog;    // what the reports pipe did not take yet (Output)
   size_t backlog_at;
   size_t backlog_len;
+  size_t backlog_high;  // the most of it ever written at once (pages resident)
 };
 
-// The backlog's address space, reserved once; its pages exist once written.
-constexpr size_t kBacklogSpace = size_t(1) << 30;
+// The backlog's address space, reserved once; its pages exist once written,
+// and go back to the system (above kBacklogKept) once it has drained.
+constexpr size_t kBacklogSpace = size_t(256) << 20;
+constexpr size_t kBacklogKept = size_t(4) << 20;
 // Past this much backlog the loop stops reading tests' output (they wait at
 // their pipes, as they would at a full pipe) until the parent catches up.
-constexpr size_t kBacklogPause = size_t(256) << 20;
+constexpr size_t kBacklogPause = size_t(64) << 20;
 
 // What the loop reports goes out once per pass (Flush), not line by line:
 // each write wakes the parent, and a test's exit and end, or several tests'
-// lines, usually fall in the same pass. If the parent is gone, SIGPIPE
-// (default disposition in the server) ends the server, and PDEATHSIG its
-// children. The buffer is the State's (set once, before the first fork).
+// lines, usually fall in the same pass. If the parent is gone, the write
+// fails (EPIPE: SIGPIPE is ignored here) and the server exits, and
+// PDEATHSIG ends its children. The buffer is the State's (set once, before
+// the first fork).
 //
 // The reports pipe never blocks the loop: what it does not take waits in
 // the backlog, written out as the pipe drains (POLLOUT). The parent reads
@@ -184,7 +188,18 @@ void PumpBacklog() {
   const size_t n = WriteNow(st->backlog + st->backlog_at, st->backlog_len);
   st->backlog_at += n;
   st->backlog_len -= n;
-  if (st->backlog_len == 0) st->backlog_at = 0;
+  if (st->backlog_len == 0) {
+    st->backlog_at = 0;
+    if (st->backlog_high > kBacklogKept) {
+      madvise(st->backlog + kBacklogKept, st->backlog_high - kBacklogKept, MADV_DONTNEED);
+      st->backlog_high = kBacklogKept;
+    }
+  } else if (st->backlog_at > st->backlog_len && st->backlog_at > kBacklogKept) {
+    // more written out than waits: moving what waits to the front costs less
+    // than what was written, and keeps the backlog from creeping forward
+    memmove(st->backlog, st->backlog + st->backlog_at, st->backlog_len);
+    st->backlog_at = 0;
+  }
 }
 
 // Everything reported goes through here, in order: straight into the pipe
@@ -203,7 +218,7 @@ void Output(const char* p, size_t len) {
       st->backlog_at = 0;
     }
     if (st->backlog == nullptr || st->backlog_len + len > kBacklogSpace) {
-      // no room to wait in (1 GiB unread): wait for the parent instead
+      // no room to wait in (256 MiB unread): wait for the parent instead
       if (st->backlog != nullptr) WriteAll(st->backlog, st->backlog_len);
       st->backlog_len = 0;
       WriteAll(p, len);
@@ -212,6 +227,7 @@ void Output(const char* p, size_t len) {
   }
   memcpy(st->backlog + st->backlog_at + st->backlog_len, p, len);
   st->backlog_len += len;
+  if (st->backlog_at + st->backlog_len > st->backlog_high) st->backlog_high = st->backlog_at + st->backlog_len;
   PumpBacklog();
 }
 
@@ -312,11 +328,24 @@ int Strays(State* st, bool reap) {
       kill(st.children[i].pid, SIGKILL);
     }
   }
-  // reaped here, not left to whoever inherits them (the parent, a subreaper,
-  // which may already have looked for strays)
+  // Reaped here, not left to whoever inherits them (the parent, a
+  // subreaper, which may already have looked for strays); but for 2 s at
+  // most: a process stuck in the kernel (a hung network read) must not
+  // keep the run from ending, and the parent reaps what is left.
+  const long until = NowUs() + 2000000;
   for (int i = 0; i < st.count; i++) {
-    Exit ignored;
-    if (st.children[i].pidfd >= 0) Wait4(st.children[i].pid, 0, &ignored);
+    const Child& c = st.children[i];
+    if (c.pidfd < 0) continue;
+    for (;;) {
+      struct pollfd exited = {c.pidfd, POLLIN, 0};
+      const long left_ms = (until - NowUs()) / 1000;
+      if (left_ms <= 0 || poll(&exited, 1, static_cast<int>(left_ms)) == 0) break;
+      if (exited.revents != 0) {
+        Exit ignored;
+        Wait4(c.pid, WNOHANG, &ignored);
+        break;
+      }
+    }
   }
   _exit(0);
 }
@@ -613,6 +642,10 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
   // Nothing is mapped from here on (no JavaScript, no malloc), so one walk
   // clears V8's MADV_DONTFORK for every fork of the loop.
   ReenableHeapInheritance();
+  // A write to a gate whose spare died, or to a parent that is gone, fails
+  // with EPIPE instead of killing the server and every test it runs (test
+  // children get every disposition back at their fork).
+  signal(SIGPIPE, SIG_IGN);
   // But not for the loop's own memory, which no test child reads: shared
   // with a child, each page of it the loop then wrote was copied first
   // (~6 of the server's ~12 page faults per fork, perf).
@@ -666,7 +699,17 @@ Napi::Value ServeForks(const Napi::CallbackInfo& info) {
     for (int i = 1; ready > 0 && i < nfds; i++) {
       if (st->fds[i].revents == 0 || st->owner_kind[i] != kPid) continue;
       Child* c = Find(st, st->owner_seq[i]);
-      if (c != nullptr && c->pidfd == st->fds[i].fd) Reap(st, c);
+      if (c == nullptr || c->pidfd != st->fds[i].fd) continue;
+      // its pipes were not polled: what it wrote before its exit goes first
+      // (a pipe holds little; what a leftover writes later is read later)
+      for (int k = 0; paused && k < 3; k++) {
+        for (int reads = 0; c->pipes[k] >= 0 && reads < 16; reads++) {
+          const long before = c->total[k];
+          Drain(st, c, k);
+          if (c->pipes[k] >= 0 && c->total[k] == before) break;  // nothing more now
+        }
+      }
+      Reap(st, c);
     }
     for (int i = st->count - 1; i >= 0; i--) EndIfDone(st, &st->children[i]);
 

@@ -176,7 +176,8 @@ export function quietBuiltins(): number {
 /** Two scavenges, so that processes forked next start with an empty young
  *  generation instead of each collecting what this one left (src/young-gen.cc). */
 export function emptyYoungGeneration(): void {
-  binding.emptyYoungGeneration();
+  // node started with --expose-gc keeps it (the flag is otherwise on only for the call)
+  binding.emptyYoungGeneration(typeof (globalThis as { gc?: unknown }).gc === 'function');
 }
 
 /** As v8.setFlagsFromString, without loading node's v8 module (~8 ms at start-up). */

@@ -40,7 +40,7 @@ export interface NativeBinding {
   packSmallPages(): number;
   quietBuiltins(): number;
   setV8Flags(flags: string): void;
-  emptyYoungGeneration(): void;
+  emptyYoungGeneration(gcExposed: boolean): void;
   signalWatch(signals: number[], once: number[]): number;
   signalTake(): number;
   signalRelease(): void;

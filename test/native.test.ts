@@ -93,6 +93,12 @@ test('emptyYoungGeneration: the young generation is empty afterwards, and gc sta
   assert.ok(youngUsed() < 16_384, `young generation holds ${youngUsed()} bytes after`);
   assert.is(kept.length, 2000); // what was live is still there, only older
   assert.is(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
+  // and under --expose-gc, gc stays exposed (in new contexts too)
+  const script = `const native = require(${JSON.stringify(path.resolve(__dirname, '..', 'native'))});
+    native.emptyYoungGeneration();
+    process.stdout.write(typeof gc + ' ' + require('vm').runInNewContext('typeof gc'));`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
+  assert.is(r.stdout, 'function function', r.stderr);
 });
 
 test('errors name the syscall and errno', () => {

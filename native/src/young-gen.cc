@@ -15,7 +15,8 @@
 // young generation, the second moves them to the old one.
 //
 // V8 offers embedders a minor GC only under --expose-gc (it checks the flag,
-// and a failed check is fatal), so the flag is on for just these calls.
+// and a failed check is fatal), so the flag is on for just these calls,
+// unless node was started with it (the caller says so), when it stays on.
 #include <napi.h>
 #include <v8.h>
 
@@ -24,13 +25,15 @@
 namespace wat {
 namespace {
 
+// emptyYoungGeneration(gcExposed): gcExposed, node runs with --expose-gc.
 Napi::Value EmptyYoungGeneration(const Napi::CallbackInfo& info) {
   static const char kOn[] = "--expose-gc";
   static const char kOff[] = "--no-expose-gc";
+  const bool exposed = info.Length() > 0 && info[0].ToBoolean().Value();
   v8::Isolate* isolate = v8::Isolate::GetCurrent();
-  v8::V8::SetFlagsFromString(kOn, sizeof kOn - 1);
+  if (!exposed) v8::V8::SetFlagsFromString(kOn, sizeof kOn - 1);
   for (int i = 0; i < 2; i++) isolate->RequestGarbageCollectionForTesting(v8::Isolate::kMinorGarbageCollection);
-  v8::V8::SetFlagsFromString(kOff, sizeof kOff - 1);
+  if (!exposed) v8::V8::SetFlagsFromString(kOff, sizeof kOff - 1);
   return info.Env().Undefined();
 }
 

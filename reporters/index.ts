@@ -18,6 +18,11 @@ import { createTapReporter } from './tap';
 export type { Reporter, ReporterFactory, ReporterOptions, ReporterOut } from './reporter';
 export { parseReporterSpec } from './spec';
 
+/** Is --reporter NAME one of ours (rather than a module's path)? */
+export function isBuiltInReporter(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(REPORTERS, name);
+}
+
 export const REPORTERS: Readonly<Record<string, ReporterFactory>> = Object.freeze({
   pretty: createPrettyReporter,
   json: createJsonReporter,
@@ -176,15 +181,22 @@ export function shouldColor(out: NodeJS.WritableStream, env: NodeJS.ProcessEnv):
  */
 export function broadcast(reporters: readonly Reporter[], onError?: (index: number, hook: string, error: unknown) => void): EmitEvent {
   const broken = new Set<number>();
+  const fail = (i: number, hook: string, error: unknown) => {
+    if (broken.has(i)) return;
+    broken.add(i);
+    onError!(i, hook, error);
+  };
   return (event: RunEvent) => {
     reporters.forEach((r, i) => {
       if (broken.has(i)) return;
+      const hook = HOOKS[event.type];
       try {
-        deliver(r, event);
+        const returned: unknown = deliver(r, event);
+        // an async hook's rejection too, which would otherwise end the process
+        if (onError && returned instanceof Promise) returned.catch((error: unknown) => fail(i, hook, error));
       } catch (error) {
         if (!onError) throw error;
-        broken.add(i);
-        onError(i, HOOKS[event.type], error);
+        fail(i, hook, error);
       }
     });
   };
@@ -200,7 +212,7 @@ const HOOKS: Readonly<Record<RunEvent['type'], string>> = {
   'run-finished': 'onRunFinished',
 };
 
-function deliver(r: Reporter, event: RunEvent): void {
+function deliver(r: Reporter, event: RunEvent): unknown {
   switch (event.type) {
     case 'run-started':
       return r.onRunStarted?.(event);

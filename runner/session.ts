@@ -3,7 +3,7 @@
 // mode's narrowing) → order (seed, timings) → dispatch to fresh reporters →
 // record the timings. Throws UsageError / NoTestsError; returns the tally.
 
-import { broadcast, createReporters, ReporterSet } from '../reporters';
+import { broadcast, createReporters, isBuiltInReporter, ReporterSet } from '../reporters';
 import { dispatch, PlannedTest } from './dispatcher';
 import type { FinishedTest, RunEvent, RunFinished, TestCase } from './events';
 import type { NameFilter } from './filter';
@@ -98,8 +98,11 @@ export async function runSelection(session: Session, selection: Selection, stop?
   const emit = broadcast(reporters.reporters, (i, hook, error) => {
     reporterFailed = true;
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);
+    const name = reporters.names[i];
     io.stderr.write(
-      `wat-test: the reporter ${reporters.names[i]} threw in ${hook} and gets no more events; the run goes on, and fails:\n${detail}\n`,
+      isBuiltInReporter(name)
+        ? `wat-test: internal error in the ${name} reporter's ${hook} (a bug in wat-test; please report it with this output); it gets no more events, the run goes on, and fails:\n${detail}\n`
+        : `wat-test: the reporter ${name} threw in ${hook} and gets no more events; the run goes on, and fails:\n${detail}\n`,
     );
   });
   let finished: RunFinished;

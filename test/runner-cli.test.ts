@@ -297,6 +297,13 @@ test('a reporter that throws: told on stderr, dropped; the other reporters and t
   const lines = jsonLines(r.out);
   assert.is(lines.pop()?.event, 'run-end');
   assert.is(lines.filter((l) => l.event === 'test-end' && l.status === 'passed').length, 3);
+  // an async hook that rejects: the same
+  write('rejects.js', ['module.exports = () => ({ async onTestFinished() { throw new Error("async reporter bug"); } });']);
+  const a = await cli('--reporter', './rejects.js', '--reporter', 'json', 'green');
+  assert.is(a.status, 1);
+  assert.match(a.err, 'wat-test: the reporter ./rejects.js threw in onTestFinished and gets no more events');
+  assert.is(a.err.split('async reporter bug').length - 1, 1, 'told once');
+  assert.is(jsonLines(a.out).pop()?.event, 'run-end');
 });
 
 test('wat-test.edn: its settings apply, paths relative to it; flags win; a mistake points at the line', async () => {

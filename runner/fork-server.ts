@@ -14,7 +14,7 @@
 //                                          (queued, or forked ahead and gated,
 //                                           until fewer than -j run; killed
 //                                           at its limit)
-//          ◀── "started <seq> <pid> <start>"
+//          ◀── "started <seq> <pid>"
 //          ◀── "data <seq> <stream> <n>" + n bytes   (stdout, stderr, result)
 //          ◀── "exit <seq> <status> … <rusage> <strays> <elapsed> <timed out>"
 //          ── "cancel <seq>" ──▶   (not started: dropped; running: killed)
@@ -239,10 +239,7 @@ export class ForkServer {
     switch (words[0]) {
       case 'started': {
         s.pid = Number(words[2]);
-        // when the server started it, on the same clock: this process may
-        // hear of it late (while it loads the files after a head start's)
-        const at = Number(words[3]) / 1000;
-        s.startedAt = Number.isFinite(at) && at > 0 && at <= now() ? at : now();
+        s.startedAt = now();
         s.onStarted?.();
         let abandoned = false;
         const abandon = () => {

@@ -27,7 +27,7 @@
 //                                      (a second server shares the cores:
 //                                      runner/head-start.ts)
 //        ◀ "quit"
-//   fd 1 ▶ "started <seq> <pid> <start µs>"   CLOCK_MONOTONIC, as process.hrtime
+//   fd 1 ▶ "started <seq> <pid>"
 //        ▶ "failed <seq> <message, percent-encoded>"
 //        ▶ "data <seq> <stream 0|1|2> <length>" + that many raw bytes
 //        ▶ "exit <seq> <status> <code|-1> <signal|0> <maxrss kB> <user µs> <sys µs> <strays> <elapsed µs> <timed out 0|1>"
@@ -402,7 +402,7 @@ void ReportStarted(Child* c) {
   c->started_us = NowUs();
   c->deadline_us = c->limit_us > 0 ? c->started_us + c->limit_us : 0;
   char line[96];
-  snprintf(line, sizeof line, "started %ld %d %ld\n", c->seq, c->pid, c->started_us);
+  snprintf(line, sizeof line, "started %ld %d\n", c->seq, c->pid);
   SendLine(line);
 }
 

@@ -64,7 +64,8 @@ export interface RunPlan {
 /** How a test is started; the executor's startTest unless a test swaps it. */
 export type StartTest = (test: TestCase, body: ChildBody, opts: ExecuteOptions) => RunningTest;
 
-const INTERRUPTS: readonly InterruptSignal[] = ['SIGINT', 'SIGTERM'];
+/** The signals that stop a run in order (head-start.ts holds them until the run starts). */
+export const INTERRUPTS: readonly InterruptSignal[] = ['SIGINT', 'SIGTERM'];
 /** Tests queued in the fork server beyond the -j running there. The server
  *  forks up to -j of them ahead, as spares that wait to be started, so a
  *  test starts the moment one exits and the fork overlaps the running tests;

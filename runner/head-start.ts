@@ -22,20 +22,18 @@
 // fully determined by the files, the timing file and the seed.
 
 import { now } from './clock';
-import type { PlannedTest } from './dispatcher';
+import { INTERRUPTS, PlannedTest } from './dispatcher';
 import type { InterruptSignal } from './events';
 import type { RunningTest } from './executor';
 import { ForkServer } from './fork-server';
 import { reapStrays } from './leaks';
 import type { FileLoad, LoadedSuite } from './load';
 import type { Options } from './options';
-import { loadAll, planTests, selectTests, Session } from './session';
+import { executeOptions, loadAll, planTests, selectTests, Session } from './session';
 
 /** More than this in the first file, and it goes with the rest: the server
  *  queues every head test at once (native/src/server.cc holds 4200). */
 const MAX_HEAD_TESTS = 2000;
-
-const INTERRUPTS: readonly InterruptSignal[] = ['SIGINT', 'SIGTERM'];
 
 export interface HeadStart {
   /** The head's tests as queued: the run's first tests. */
@@ -94,7 +92,7 @@ function queueHead(session: Session, tests: PlannedTest[]): HeadStart {
   const startedAt = now();
   const { options } = session;
   const jobs = options.jobs - 1;
-  const execute = { timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes };
+  const execute = executeOptions(options);
 
   let signal: InterruptSignal | null = null;
   const listeners = INTERRUPTS.map((sig) => [sig, () => (signal ??= sig)] as const);

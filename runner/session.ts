@@ -6,6 +6,7 @@
 import { broadcast, createReporters, isBuiltInReporter, ReporterSet } from '../reporters';
 import { dispatch, PlannedTest } from './dispatcher';
 import type { FinishedTest, RunEvent, RunFinished, TestCase } from './events';
+import type { ExecuteOptions } from './executor';
 import type { NameFilter } from './filter';
 import type { HeadStart } from './head-start';
 import { FileLoad, loadFiles, LoadedSuite, TestSource } from './load';
@@ -75,6 +76,11 @@ export interface RunOutcome {
   readonly reporterFailed: boolean;
 }
 
+/** What each test's process is held to. */
+export function executeOptions(options: Options): ExecuteOptions {
+  return { timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes };
+}
+
 /** The order `items` start in (the seed's shuffle, then the timings), each
  *  with its child's body, once the source has prepared for them. */
 export function planTests(session: Session, items: readonly { file: LoadedSuite; test: TestCase }[]): PlannedTest[] {
@@ -111,7 +117,7 @@ export async function runSelection(session: Session, selection: Selection, stop?
       {
         seed: options.seed,
         jobs: options.jobs,
-        execute: { timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes },
+        execute: executeOptions(options),
         files: selection.files,
         tests,
         retries: options.retries,
